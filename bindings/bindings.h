@@ -1,0 +1,36 @@
+// Shared declarations of the pybind11 module's parts, one file per concept.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include "et_llm/error.h"
+
+namespace et_llm::python {
+
+namespace py = pybind11;
+
+// Raises the et_llm.errors exception class for `error.code()`.
+[[noreturn]] void throw_error(const Error& error);
+
+// Unwraps a Result or raises its error.
+template <typename T>
+T unwrap(Result<T>&& result) {
+  if (!result.ok()) {
+    throw_error(result.error());
+  }
+  return std::move(result).get();
+}
+
+inline void check(const Error& error) {
+  if (!error.ok()) {
+    throw_error(error);
+  }
+}
+
+void bind_errors(py::module_& m);
+void bind_generation_config(py::module_& m);
+void bind_stats(py::module_& m);
+void bind_tokenizer(py::module_& m);
+void bind_text_llm_runner(py::module_& m);
+
+}  // namespace et_llm::python

@@ -1,0 +1,12 @@
+// The et_llm._et_llm extension module.
+#include "bindings.h"
+
+PYBIND11_MODULE(_et_llm, m) {
+  m.doc() = "et_llm: LLM runners for ExecuTorch .pte models";
+  using namespace et_llm::python;
+  bind_errors(m);
+  bind_generation_config(m);
+  bind_stats(m);
+  bind_tokenizer(m);
+  bind_text_llm_runner(m);
+}

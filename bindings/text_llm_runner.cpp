@@ -1,0 +1,219 @@
+// TextLLMRunner for Python: upstream's constructor and methods, the GIL
+// released while C++ runs, and callbacks that re-acquire it. An exception in
+// a callback stops generation and is re-raised to the caller of generate().
+#include <optional>
+#include <variant>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "et_llm/llm_runner_helpers.h"
+#include "et_llm/text_llm_runner.h"
+
+namespace et_llm::python {
+
+namespace {
+
+// Carries Python callbacks into C++ and the first exception they raise back out.
+class CallbackBridge {
+ public:
+  CallbackBridge(IRunner& runner, py::object token_callback, py::object stats_callback)
+      : runner_(runner),
+        token_callback_(std::move(token_callback)),
+        stats_callback_(std::move(stats_callback)) {}
+
+  TokenCallback token() {
+    if (token_callback_.is_none()) {
+      return {};
+    }
+    return [this](const std::string& piece) {
+      call([&] { token_callback_(py::str(piece)); });
+    };
+  }
+
+  StatsCallback stats() {
+    if (stats_callback_.is_none()) {
+      return {};
+    }
+    return [this](const Stats& stats) { call([&] { stats_callback_(stats); }); };
+  }
+
+  // Re-raises a callback's exception, if any (with the GIL held).
+  void rethrow() {
+    if (error_) {
+      py::error_already_set error = std::move(*error_);
+      error_.reset();
+      throw error;
+    }
+  }
+
+ private:
+  template <typename F>
+  void call(F&& f) {
+    py::gil_scoped_acquire gil;
+    if (error_) {
+      return;
+    }
+    try {
+      f();
+    } catch (py::error_already_set& e) {
+      error_ = std::move(e);
+      runner_.stop();
+    }
+  }
+
+  IRunner& runner_;
+  py::object token_callback_;
+  py::object stats_callback_;
+  std::optional<py::error_already_set> error_;
+};
+
+std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
+  if (py::isinstance<Tokenizer>(tokenizer)) {
+    return tokenizer.cast<std::shared_ptr<Tokenizer>>();
+  }
+  const std::string path = py::str(py::module_::import("os").attr("fspath")(tokenizer));
+  return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
+}
+
+std::string path_from(const py::object& path) {
+  return py::str(py::module_::import("os").attr("fspath")(path));
+}
+
+// The text of the last generation, exactly what the callbacks received after the echo.
+std::string generated_text(const TextLLMRunner& runner) {
+  std::vector<TokenId> ids = runner.generated_tokens();
+  if (runner.last_generation_hit_eos() && !ids.empty()) {
+    ids.pop_back();
+  }
+  return unwrap(runner.tokenizer().decode(ids));
+}
+
+std::vector<TokenId> tokens_from(const py::object& prompt) {
+  return prompt.cast<std::vector<TokenId>>();
+}
+
+}  // namespace
+
+void bind_text_llm_runner(py::module_& m) {
+  py::class_<TextLLMRunner>(m, "TextLLMRunner", "Runner for text language models (.pte).")
+      .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
+                       std::optional<py::object> data_path) {
+             auto tokenizer = tokenizer_from(tokenizer_path);
+             std::optional<std::string> data;
+             if (data_path && !data_path->is_none()) {
+               data = path_from(*data_path);
+             }
+             const std::string model = path_from(model_path);
+             Result<std::unique_ptr<TextLLMRunner>> runner = Error();
+             {
+               py::gil_scoped_release release;
+               runner = create_text_llm_runner(model, tokenizer, data);
+             }
+             return unwrap(std::move(runner));
+           }),
+           py::arg("model_path"), py::arg("tokenizer_path"), py::arg("data_path") = py::none())
+      .def(
+          "generate",
+          [](TextLLMRunner& self, const std::string& prompt,
+             std::optional<GenerationConfig> config, py::object token_callback,
+             py::object stats_callback) {
+            CallbackBridge bridge(self, std::move(token_callback), std::move(stats_callback));
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.generate(prompt, config.value_or(GenerationConfig()), bridge.token(),
+                                  bridge.stats());
+            }
+            bridge.rethrow();
+            check(err);
+            return generated_text(self);
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          "Continues the conversation with `prompt`; returns the generated text.")
+      .def(
+          "generate_tokens",
+          [](TextLLMRunner& self, const py::object& prompt,
+             std::optional<GenerationConfig> config, py::object token_callback,
+             py::object stats_callback) {
+            CallbackBridge bridge(self, std::move(token_callback), std::move(stats_callback));
+            const GenerationConfig cfg = config.value_or(GenerationConfig());
+            Error err;
+            if (py::isinstance<py::str>(prompt)) {
+              const std::string text = prompt.cast<std::string>();
+              py::gil_scoped_release release;
+              err = self.generate(text, cfg, bridge.token(), bridge.stats());
+            } else {
+              const std::vector<TokenId> ids = tokens_from(prompt);
+              py::gil_scoped_release release;
+              err = self.generate_from_tokens(ids, cfg, bridge.token(), bridge.stats());
+            }
+            bridge.rethrow();
+            check(err);
+            return self.generated_tokens();
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          "Like generate(), from text or token ids; returns the generated token ids "
+          "(the EOS that ended generation included).")
+      .def(
+          "prefill",
+          [](TextLLMRunner& self, const py::object& prompt,
+             std::optional<GenerationConfig> config) {
+            Error err;
+            if (py::isinstance<py::str>(prompt)) {
+              const std::string text = prompt.cast<std::string>();
+              const GenerationConfig cfg = config.value_or(GenerationConfig());
+              py::gil_scoped_release release;
+              err = self.prefill(text, cfg);
+            } else {
+              const std::vector<TokenId> ids = tokens_from(prompt);
+              py::gil_scoped_release release;
+              err = self.prefill_tokens(ids);
+            }
+            check(err);
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          "Puts text or token ids into the KV cache without generating.")
+      .def(
+          "warmup",
+          [](TextLLMRunner& self, const std::string& prompt, int32_t max_new_tokens) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.warmup(prompt, max_new_tokens);
+            }
+            check(err);
+          },
+          py::arg("prompt") = "Hello", py::arg("max_new_tokens") = 8)
+      .def("stop", &TextLLMRunner::stop, "Ends a running generate() before its next token.")
+      .def("reset", &TextLLMRunner::reset, "Forgets the conversation (KV cache position 0).")
+      .def("get_vocab_size", &TextLLMRunner::vocab_size)
+      .def("is_loaded", &TextLLMRunner::is_loaded)
+      .def_property_readonly("position", &TextLLMRunner::position,
+                             "Context positions taken by the conversation so far.")
+      .def_property_readonly("metadata",
+                             [](const TextLLMRunner& self) { return self.metadata().to_map(); })
+      .def_property_readonly("stats", [](const TextLLMRunner& self) { return self.stats(); })
+      .def_property_readonly(
+          "tokenizer",
+          [](const TextLLMRunner& self) { return self.tokenizer_ptr(); })
+      .def("__repr__", [](const TextLLMRunner& self) {
+        return "TextLLMRunner(max_context_len=" +
+               std::to_string(self.metadata().max_context_len) +
+               ", vocab_size=" + std::to_string(self.vocab_size()) +
+               ", position=" + std::to_string(self.position()) + ")";
+      });
+
+  m.def(
+      "get_llm_metadata",
+      [](const py::object& model_path) {
+        return unwrap(get_llm_metadata(path_from(model_path))).to_map();
+      },
+      py::arg("model_path"), "The constant (metadata) methods of a .pte, by name.");
+  m.def("set_num_threads", [](size_t n) { check(set_num_threads(n)); }, py::arg("num_threads"));
+  m.def("get_num_threads", &get_num_threads);
+}
+
+}  // namespace et_llm::python

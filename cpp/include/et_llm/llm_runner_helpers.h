@@ -1,0 +1,38 @@
+// One-call constructors: a tokenizer from a path, a runner from a .pte and a
+// tokenizer, and the metadata of a .pte without building a runner.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "et_llm/error.h"
+#include "et_llm/llm_metadata.h"
+#include "et_llm/text_llm_runner.h"
+#include "et_llm/tokenizer.h"
+
+namespace et_llm {
+
+// A tokenizer file or a directory holding one; the format is detected from the content.
+Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path);
+
+// Opens the .pte (and its .ptd weights when `data_path` is given); NotFound or
+// InvalidProgram when it cannot be read.
+Result<std::unique_ptr<executorch::extension::Module>> load_module(
+    const std::string& model_path, const std::optional<std::string>& data_path = std::nullopt);
+
+// A loaded runner, ready to generate.
+Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
+    const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
+    const std::optional<std::string>& data_path = std::nullopt);
+Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
+    const std::string& model_path, const std::string& tokenizer_path,
+    const std::optional<std::string>& data_path = std::nullopt);
+
+Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
+
+// Threads XNNPACK and the CPU kernels use (the process-wide pool); 0 keeps the default.
+Error set_num_threads(size_t num_threads);
+size_t get_num_threads();
+
+}  // namespace et_llm

@@ -1,0 +1,35 @@
+// A read-only view of one position's logits in the model's output buffer.
+// fp32, fp16 and bf16 are read in place; nothing is copied per token.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <executorch/runtime/core/exec_aten/exec_aten.h>
+
+namespace et_llm {
+
+using executorch::aten::ScalarType;
+
+struct Logits {
+  const void* data = nullptr;
+  ScalarType dtype = ScalarType::Float;
+  size_t vocab_size = 0;
+
+  float at(size_t i) const {
+    switch (dtype) {
+      case ScalarType::Half:
+        return static_cast<float>(static_cast<const executorch::aten::Half*>(data)[i]);
+      case ScalarType::BFloat16:
+        return static_cast<float>(static_cast<const executorch::aten::BFloat16*>(data)[i]);
+      default:
+        return static_cast<const float*>(data)[i];
+    }
+  }
+
+  bool is_float32() const { return dtype == ScalarType::Float; }
+  const float* float_data() const { return static_cast<const float*>(data); }
+};
+
+}  // namespace et_llm

@@ -1,0 +1,57 @@
+#include "et_llm/generation_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace et_llm {
+
+int32_t GenerationConfig::resolve_max_new_tokens(int64_t max_context_len,
+                                                 int64_t num_tokens_occupied) const {
+  int64_t limit = max_context_len;
+  if (seq_len >= 0) {
+    limit = std::min<int64_t>(limit, seq_len);
+  }
+  int64_t room = limit - num_tokens_occupied;
+  if (max_new_tokens >= 0) {
+    room = std::min<int64_t>(room, max_new_tokens);
+  }
+  return static_cast<int32_t>(std::max<int64_t>(room, 0));
+}
+
+Error GenerationConfig::validate() const {
+  auto bad = [](const std::string& what) {
+    return Error(ErrorCode::InvalidArgument, "GenerationConfig." + what);
+  };
+  if (max_new_tokens < -1) {
+    return bad("max_new_tokens must be -1 (auto) or >= 0, got " + std::to_string(max_new_tokens));
+  }
+  if (seq_len < -1 || seq_len == 0) {
+    return bad("seq_len must be -1 (auto) or >= 1, got " + std::to_string(seq_len));
+  }
+  if (!std::isfinite(temperature) || temperature < 0.0f) {
+    return bad("temperature must be a finite number >= 0, got " + std::to_string(temperature));
+  }
+  if (num_bos < 0) {
+    return bad("num_bos must be >= 0, got " + std::to_string(num_bos));
+  }
+  if (num_eos < 0) {
+    return bad("num_eos must be >= 0, got " + std::to_string(num_eos));
+  }
+  if (seed < -1) {
+    return bad("seed must be -1 (random) or >= 0, got " + std::to_string(seed));
+  }
+  return Error();
+}
+
+std::string GenerationConfig::to_string() const {
+  std::ostringstream out;
+  out << "GenerationConfig(echo=" << (echo ? "True" : "False")
+      << ", max_new_tokens=" << max_new_tokens << ", warming=" << (warming ? "True" : "False")
+      << ", seq_len=" << seq_len << ", temperature=" << temperature << ", num_bos=" << num_bos
+      << ", num_eos=" << num_eos << ", ignore_eos=" << (ignore_eos ? "True" : "False")
+      << ", seed=" << seed << ")";
+  return out.str();
+}
+
+}  // namespace et_llm

@@ -1,0 +1,81 @@
+#include "et_llm/llm_runner_helpers.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "et_llm/hf_tokenizer.h"
+#include "executorch_error.h"
+
+namespace et_llm {
+
+using executorch::extension::Module;
+
+namespace {
+
+Error check_readable_file(const std::string& path, const char* what) {
+  std::error_code ec;
+  ET_LLM_CHECK(!path.empty(), InvalidArgument, std::string(what) + " path is empty");
+  ET_LLM_CHECK(std::filesystem::exists(path, ec), NotFound,
+               std::string(what) + " not found: " + path);
+  ET_LLM_CHECK(std::filesystem::is_regular_file(path, ec), InvalidArgument,
+               std::string(what) + " is not a file: " + path);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  ET_LLM_CHECK(file != nullptr, NotFound, std::string(what) + " cannot be opened: " + path);
+  std::fclose(file);
+  return Error();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path) {
+  std::error_code ec;
+  ET_LLM_CHECK(!path.empty(), InvalidArgument, "tokenizer path is empty");
+  ET_LLM_CHECK(std::filesystem::exists(path, ec), NotFound, "tokenizer not found: " + path);
+  auto hf = HFTokenizer::load(path);
+  if (!hf.ok()) {
+    return hf.error();
+  }
+  return std::unique_ptr<Tokenizer>(std::move(hf).get());
+}
+
+Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
+                                            const std::optional<std::string>& data_path) {
+  ET_LLM_CHECK_OK(check_readable_file(model_path, "model"));
+  std::unique_ptr<Module> module;
+  if (data_path) {
+    ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));
+    module = std::make_unique<Module>(model_path, *data_path, Module::LoadMode::Mmap);
+  } else {
+    module = std::make_unique<Module>(model_path, Module::LoadMode::Mmap);
+  }
+  auto err = module->load();
+  if (err != executorch::runtime::Error::Ok) {
+    return detail::from_executorch(err, ErrorCode::InvalidProgram,
+                                   "cannot load " + model_path + " as an ExecuTorch program");
+  }
+  return module;
+}
+
+Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
+    const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
+    const std::optional<std::string>& data_path) {
+  ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
+  ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
+  auto runner = std::make_unique<TextLLMRunner>(std::move(module), std::move(tokenizer));
+  ET_LLM_CHECK_OK(runner->load());
+  return runner;
+}
+
+Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
+    const std::string& model_path, const std::string& tokenizer_path,
+    const std::optional<std::string>& data_path) {
+  ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
+  return create_text_llm_runner(model_path, std::move(tokenizer), data_path);
+}
+
+Result<LlmMetadata> get_llm_metadata(const std::string& model_path) {
+  ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path));
+  return read_llm_metadata(*module);
+}
+
+}  // namespace et_llm

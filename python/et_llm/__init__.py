@@ -1,0 +1,65 @@
+"""et_llm: run ExecuTorch LLM ``.pte`` models from Python (and C++).
+
+A superset of ``executorch.extension.llm.runner``: change the import and
+upstream code runs. Importing et_llm does not import torch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from et_llm._et_llm import (
+    GenerationConfig,
+    Stats,
+    TextLLMRunner,
+    Tokenizer,
+    get_llm_metadata,
+    get_num_threads,
+    load_tokenizer,
+    set_num_threads,
+)
+from et_llm.errors import (
+    CallbackError,
+    ContextLengthExceededError,
+    Error,
+    ErrorCode,
+    ExecutionError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidProgramError,
+    InvalidStateError,
+    NotFoundError,
+    NotSupportedError,
+    TokenizerError,
+)
+from et_llm.streaming import stream
+
+__version__ = "0.1.0"
+
+#: Pass to CMake as CMAKE_PREFIX_PATH so ``find_package(et_llm)`` finds this install.
+cmake_prefix_path: str = str(Path(__file__).parent)
+
+__all__ = [
+    "CallbackError",
+    "ContextLengthExceededError",
+    "Error",
+    "ErrorCode",
+    "ExecutionError",
+    "GenerationConfig",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidProgramError",
+    "InvalidStateError",
+    "NotFoundError",
+    "NotSupportedError",
+    "Stats",
+    "TextLLMRunner",
+    "Tokenizer",
+    "TokenizerError",
+    "cmake_prefix_path",
+    "get_llm_metadata",
+    "get_num_threads",
+    "load_tokenizer",
+    "set_num_threads",
+    "stream",
+]

@@ -1,0 +1,44 @@
+"""Iterate over generated text as it is produced."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from et_llm._et_llm import GenerationConfig, TextLLMRunner
+
+_DONE = object()
+
+
+def stream(
+    runner: TextLLMRunner, prompt: str, config: GenerationConfig | None = None
+) -> Iterator[str]:
+    """Yields the pieces of ``runner.generate(prompt, config)`` as they come.
+
+    Generation runs on a worker thread (the GIL is released while the model
+    runs). Leaving the loop early stops generation; errors are raised here.
+    """
+    pieces: queue.Queue[object] = queue.Queue()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            runner.generate(prompt, config, pieces.put)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer
+            failure.append(error)
+        finally:
+            pieces.put(_DONE)
+
+    worker = threading.Thread(target=work, name="et_llm-stream", daemon=True)
+    worker.start()
+    try:
+        while (piece := pieces.get()) is not _DONE:
+            yield piece  # type: ignore[misc]
+    finally:
+        runner.stop()
+        worker.join()
+    if failure:
+        raise failure[0]
