@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: set-up, fixtures (cached), C++ tests and example via ctest,
+# Python tests via pytest, ruff.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${ET_LLM_VENV:-$ROOT/.venv}
+bash "$ROOT/scripts/setup.sh"
+PY="$VENV/bin/python"
+export PATH="$VENV/bin:$PATH"
+cd "$ROOT"
+
+echo "[test] ruff" >&2
+ruff check python tests benchmarks examples scripts
+
+echo "[test] fixtures" >&2
+FIXTURES=$("$PY" -m tests.fixtures.build)
+export ET_LLM_FIXTURES_DIR="$FIXTURES"
+
+echo "[test] C++ tests (against the installed package)" >&2
+PREFIX=$("$PY" -c "import et_llm; print(et_llm.cmake_prefix_path)")
+BUILD="$ROOT/build/cpp-tests"
+cmake -S tests/cpp -B "$BUILD" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" -j2
+(cd "$BUILD" && ctest --output-on-failure -j2)
+
+echo "[test] Python tests" >&2
+"$PY" -m pytest -q tests/python
