@@ -1,0 +1,127 @@
+#include "tokenizers/added_tokens.h"
+
+#include <algorithm>
+
+namespace et_llm::detail {
+namespace {
+
+// Decodes the code point starting at `pos` of valid UTF-8 and its length.
+uint32_t decode_at(std::string_view text, size_t pos, size_t* length) {
+  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(text[i])); };
+  const uint32_t lead = byte(pos);
+  if (lead < 0x80) {
+    *length = 1;
+    return lead;
+  }
+  if (lead < 0xE0) {
+    *length = 2;
+    return ((lead & 0x1F) << 6) | (byte(pos + 1) & 0x3F);
+  }
+  if (lead < 0xF0) {
+    *length = 3;
+    return ((lead & 0x0F) << 12) | ((byte(pos + 1) & 0x3F) << 6) | (byte(pos + 2) & 0x3F);
+  }
+  *length = 4;
+  return ((lead & 0x07) << 18) | ((byte(pos + 1) & 0x3F) << 12) | ((byte(pos + 2) & 0x3F) << 6) |
+         (byte(pos + 3) & 0x3F);
+}
+
+// Unicode White_Space, what Rust's regex `\s` matches.
+bool is_white_space(uint32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
+// Start of the whitespace run that ends `text`.
+size_t trailing_space_start(std::string_view text) {
+  size_t start = text.size();
+  while (start > 0) {
+    size_t lead = start - 1;
+    while (lead > 0 && (static_cast<uint8_t>(text[lead]) & 0xC0) == 0x80) --lead;
+    size_t length = 0;
+    if (!is_white_space(decode_at(text, lead, &length))) break;
+    start = lead;
+  }
+  return start;
+}
+
+// Length of the whitespace run that starts `text`.
+size_t leading_space_length(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t length = 0;
+    if (!is_white_space(decode_at(text, pos, &length))) break;
+    pos += length;
+  }
+  return pos;
+}
+
+}  // namespace
+
+Result<AddedTokenMatcher> AddedTokenMatcher::create(std::vector<AddedToken> tokens,
+                                                    std::vector<std::string> patterns) {
+  AddedTokenMatcher matcher;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    if (patterns[i].empty()) continue;  // an empty token can never be matched
+    matcher.by_first_byte_[static_cast<uint8_t>(patterns[i][0])].push_back(i);
+    if (tokens[i].single_word && !matcher.word_at_start_) {
+      ET_LLM_ASSIGN_OR_RETURN(Regex at_start, Regex::compile(R"(^\w)"));
+      ET_LLM_ASSIGN_OR_RETURN(Regex at_end, Regex::compile(R"(\w$)"));
+      matcher.word_at_start_ = std::move(at_start);
+      matcher.word_at_end_ = std::move(at_end);
+    }
+  }
+  for (auto& candidates : matcher.by_first_byte_) {
+    std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+      return patterns[a].size() > patterns[b].size();
+    });
+  }
+  matcher.tokens_ = std::move(tokens);
+  matcher.patterns_ = std::move(patterns);
+  return matcher;
+}
+
+std::optional<size_t> AddedTokenMatcher::longest_at(std::string_view text, size_t pos) const {
+  for (size_t index : by_first_byte_[static_cast<uint8_t>(text[pos])]) {
+    const std::string& pattern = patterns_[index];
+    if (text.compare(pos, pattern.size(), pattern) == 0) return index;
+  }
+  return std::nullopt;
+}
+
+bool AddedTokenMatcher::is_word_boundary_ok(std::string_view text, size_t begin,
+                                            size_t end) const {
+  const bool space_before = begin == 0 || !word_at_end_->search(text.substr(0, begin));
+  const bool space_after = end == text.size() || !word_at_start_->search(text.substr(end));
+  return space_before && space_after;
+}
+
+void AddedTokenMatcher::split(std::string_view text, std::vector<TextSegment>& out) const {
+  size_t segment_start = 0;  // where the text not yet emitted begins
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const std::optional<size_t> index = longest_at(text, pos);
+    if (!index) {
+      ++pos;
+      continue;
+    }
+    const AddedToken& token = tokens_[*index];
+    size_t begin = pos;
+    size_t end = pos + patterns_[*index].size();
+    pos = end;  // like HF, a rejected match is not retried at a later offset
+    if (token.single_word && !is_word_boundary_ok(text, begin, end)) continue;
+    if (token.lstrip) {
+      // Never reach back into what an earlier token already took.
+      begin = std::max(trailing_space_start(text.substr(0, begin)), segment_start);
+    }
+    if (token.rstrip) end += leading_space_length(text.substr(end));
+    pos = end;  // HF would search on inside the swallowed spaces; we never overlap
+    if (segment_start < begin) out.push_back({segment_start, begin, std::nullopt});
+    out.push_back({begin, end, token.id});
+    segment_start = end;
+  }
+  if (segment_start < text.size()) out.push_back({segment_start, text.size(), std::nullopt});
+}
+
+}  // namespace et_llm::detail

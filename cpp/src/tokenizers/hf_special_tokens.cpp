@@ -1,0 +1,95 @@
+#include "tokenizers/hf_special_tokens.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "tokenizers/json_file.h"
+
+namespace et_llm::detail {
+namespace {
+
+// Names models use for "end of text"; looked for when no config says.
+constexpr const char* kConventionalEosTokens[] = {
+    "<|endoftext|>", "</s>", "<|end_of_text|>", "<|eot_id|>", "<|im_end|>", "<eos>"};
+
+// A tokenizer_config.json token entry: "<s>", {"content": "<s>", ...} or null.
+std::optional<std::string> config_token(const nlohmann::json& config, const char* key) {
+  auto it = config.find(key);
+  if (it == config.end()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_object() && it->contains("content") && (*it)["content"].is_string()) {
+    return (*it)["content"].get<std::string>();
+  }
+  return std::nullopt;
+}
+
+void add_unique(std::vector<TokenId>& ids, TokenId id) {
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+}
+
+// The special token a TemplateProcessing `single` template starts with, looked
+// for through Sequence post-processors.
+std::optional<TokenId> template_bos(const nlohmann::json& processor) {
+  if (!processor.is_object()) return std::nullopt;
+  const std::string type = processor.value("type", "");
+  if (type == "Sequence") {
+    for (const nlohmann::json& step : processor.value("processors", nlohmann::json::array())) {
+      if (auto id = template_bos(step)) return id;
+    }
+    return std::nullopt;
+  }
+  if (type != "TemplateProcessing") return std::nullopt;
+  const nlohmann::json single = processor.value("single", nlohmann::json::array());
+  if (!single.is_array() || single.empty() || !single[0].contains("SpecialToken")) {
+    return std::nullopt;
+  }
+  const std::string name = single[0]["SpecialToken"].value("id", "");
+  const nlohmann::json specials = processor.value("special_tokens", nlohmann::json::object());
+  if (!specials.contains(name)) return std::nullopt;
+  const nlohmann::json ids = specials[name].value("ids", nlohmann::json::array());
+  if (ids.empty() || !ids[0].is_number_unsigned()) return std::nullopt;
+  return ids[0].get<TokenId>();
+}
+
+}  // namespace
+
+Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& directory,
+                                               const nlohmann::json& tokenizer_json,
+                                               const PieceLookup& added_piece_to_id,
+                                               const PieceLookup& piece_to_id) {
+  SpecialTokenIds result;
+  std::error_code error;
+
+  const std::filesystem::path config_path = directory / "tokenizer_config.json";
+  if (std::filesystem::exists(config_path, error)) {
+    ET_LLM_ASSIGN_OR_RETURN(nlohmann::json config, read_json_file(config_path));
+    if (auto bos = config_token(config, "bos_token")) result.bos = piece_to_id(*bos);
+    if (auto eos = config_token(config, "eos_token")) {
+      if (auto id = piece_to_id(*eos)) result.eos.push_back(*id);
+    }
+  }
+  const std::filesystem::path generation_path = directory / "generation_config.json";
+  if (std::filesystem::exists(generation_path, error)) {
+    ET_LLM_ASSIGN_OR_RETURN(nlohmann::json generation, read_json_file(generation_path));
+    const nlohmann::json eos = generation.value("eos_token_id", nlohmann::json());
+    if (eos.is_number_unsigned()) add_unique(result.eos, eos.get<TokenId>());
+    if (eos.is_array()) {
+      for (const nlohmann::json& id : eos) {
+        if (id.is_number_unsigned()) add_unique(result.eos, id.get<TokenId>());
+      }
+    }
+  }
+
+  if (!result.bos) {
+    result.bos = template_bos(tokenizer_json.value("post_processor", nlohmann::json()));
+  }
+  if (result.eos.empty()) {
+    for (const char* name : kConventionalEosTokens) {
+      if (auto id = added_piece_to_id(name)) add_unique(result.eos, *id);
+    }
+  }
+  return result;
+}
+
+}  // namespace et_llm::detail

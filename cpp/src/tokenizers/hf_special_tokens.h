@@ -1,0 +1,34 @@
+// Which tokens of a Hugging Face tokenizer are BOS and EOS: the files beside
+// tokenizer.json say so better than tokenizer.json itself.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "et_llm/error.h"
+#include "et_llm/tokenizer.h"
+
+namespace et_llm::detail {
+
+struct SpecialTokenIds {
+  std::optional<TokenId> bos;
+  std::vector<TokenId> eos;
+};
+
+using PieceLookup = std::function<std::optional<TokenId>(std::string_view)>;
+
+// BOS: tokenizer_config.json `bos_token`, else the special token that opens
+// the post-processor template. EOS: tokenizer_config.json `eos_token` plus
+// generation_config.json `eos_token_id`, else the conventional end tokens
+// found among `added_tokens`. Fails only when a config file is not JSON.
+Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& directory,
+                                               const nlohmann::json& tokenizer_json,
+                                               const PieceLookup& added_piece_to_id,
+                                               const PieceLookup& piece_to_id);
+
+}  // namespace et_llm::detail

@@ -1,0 +1,24 @@
+// HF `normalizer` components: text rewrites applied before pre-tokenization.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "et_llm/error.h"
+
+namespace et_llm::detail {
+
+class Normalizer {
+ public:
+  virtual ~Normalizer() = default;
+  virtual std::string normalize(std::string_view text) const = 0;
+};
+
+// Builds the normalizer a tokenizer.json `normalizer` object describes (NFC,
+// Prepend, Replace, Sequence).
+Result<std::unique_ptr<Normalizer>> make_normalizer(const nlohmann::json& config);
+
+}  // namespace et_llm::detail
