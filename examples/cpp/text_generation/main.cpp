@@ -1,5 +1,5 @@
 // Generates a continuation of a prompt with et_llm and streams it to stdout.
-//   text_generation <model.pte> <tokenizer.json> "<prompt>" [max_new_tokens] [temperature]
+//   text_generation <model.pte> <tokenizer.json> "<prompt>" [max_new_tokens] [temperature] [num_bos]
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   if (argc < 4) {
     std::cerr << "usage: " << argv[0]
-              << " <model.pte> <tokenizer.json> <prompt> [max_new_tokens] [temperature]\n";
+              << " <model.pte> <tokenizer.json> <prompt> [max_new_tokens] [temperature] [num_bos]\n";
     return 2;
   }
   auto runner = et_llm::create_text_llm_runner(argv[1], std::string(argv[2]));
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   config.echo = false;
   config.max_new_tokens = argc > 4 ? std::atoi(argv[4]) : 32;
   config.temperature = argc > 5 ? static_cast<float>(std::atof(argv[5])) : 0.0f;
+  config.num_bos = argc > 6 ? std::atoi(argv[6]) : 0;
 
   et_llm::Error err = (*runner)->generate(
       argv[3], config, [](const std::string& piece) { std::cout << piece << std::flush; },
