@@ -21,11 +21,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from tokenizers import (
+    AddedToken,
+    Regex,
+    Tokenizer,
+    decoders,
+    models,
+    normalizers,
+    pre_tokenizers,
+    processors,
+    trainers,
+)
+
+# Single-threaded HF for the throughput comparison (read when its pool starts).
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
-
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers  # noqa: E402
-from tokenizers import normalizers, processors, trainers  # noqa: E402
 
 LLAMA3_PATTERN = (
     r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
@@ -41,7 +51,7 @@ CORPUS = [
     "The old lighthouse keeper counted ships until the fog rolled in.",
     "Quiet rivers carve deep canyons; patience shapes the hardest stone.",
     "I'm sure they'll say we've done it, but you'd better check what's left.",
-    "She said: \"Don't panic!\" -- and then everyone panicked anyway...",
+    'She said: "Don\'t panic!" -- and then everyone panicked anyway...',
     "Façade, naïve, coöperate, Ångström, Œuvre, straße, ĳssel, Ærø.",
     "Le cœur a ses raisons que la raison ne connaît point.",
     "Dzień dobry! Zażółć gęślą jaźń. Příliš žluťoučký kůň úpěl ďábelské ódy.",
@@ -67,7 +77,7 @@ CORPUS = [
     "def fib(n: int) -> int:\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
     "for (int i = 0; i < n; ++i) { sum += a[i] * b[i]; }  // dot product",
     "if x != None and y >= 3.14e-10: print(f'{x!r:>10}')",
-    "<div class=\"card\"><p>&nbsp;Hello&amp;bye</p></div>",
+    '<div class="card"><p>&nbsp;Hello&amp;bye</p></div>',
     "SELECT name, COUNT(*) FROM users WHERE age>=18 GROUP BY name;",
     # Whitespace runs and digits
     "tabs\t\tand  double  spaces   and    more     spaces",
@@ -92,7 +102,8 @@ EXTRA_TEXTS = [
     "MiXeD CaSe 'S 'T 'RE 'VE 'M 'LL 'D and 'ſ 'K",
     "Mixing scripts: helloПриветこんにちは你好مرحباनमस्ते",
     "Emoji without spaces:👨‍👩‍👧‍👦👨‍👩‍👧‍👦🧑🏾‍🚀🧑🏾‍🚀🏴󠁧󠁢󠁳󠁣󠁴󠁿",
-    "Spaces of all kinds:\u00a0nbsp\u2003em\u3000ideographic\u2028line\u2029para\u0085nel\u200bzwsp",
+    "Spaces of all kinds:\u00a0nbsp\u2003em\u3000ideographic"
+    "\u2028line\u2029para\u0085nel\u200bzwsp",
     "Control chars: \x00\x01\x07\x1b[31mred\x1b[0m\x7f",
     "Long run of spaces:" + " " * 300 + "end",
     "Long word: " + "abcdefghij" * 40,
@@ -103,6 +114,7 @@ EXTRA_TEXTS = [
     "Special tokens with spaces around:  <|im_end|>  \n  <|endoftext|>\t",
     "[MASK] word [MASK]   hello world helloworld hello worlds ahello world",
     "x[MASK]y hello world\thello world.",
+    "hello world\u200d hello world\n\u200dhello world_ hello world\u00bd (hello world)",
     "digits 0123456789 ٣٤٥ and 12abc34 and 1 2 3",
     "tabs\t\t\tnewlines\n\n\n\r\r\r\n mixed \n \n \t",
     "Trailing whitespace and newline   \n",
@@ -111,7 +123,8 @@ EXTRA_TEXTS = [
     "\ufeffBOM at start, and a lone replacement \ufffd char",
     "Math: ∀x∈ℝ, ∃y: x²+y²=z² ⇒ ∑ᵢ aᵢ ≤ ∫₀^∞ e^{-t} dt",
     "Devanagari conjuncts: क्ष त्र ज्ञ श्र द्ध",
-    "NFC: a\u0328\u0301 a\u0301\u0328 \u1e0b\u0323 q\u0307\u0323 \u0958 \u2126 \u212b \u1100\u1161\u11a8\u11a8 \uac00\u11a8 "
+    "NFC: a\u0328\u0301 a\u0301\u0328 \u1e0b\u0323 q\u0307\u0323 \u0958 \u2126 \u212b "
+    "\u1100\u1161\u11a8\u11a8 \uac00\u11a8 "
     "\u0f73 \u0344 e\u0300\u0300 \u00c5\u0301 \u0041\u030a\u0323 \u1fbe \u0374 \u0387",
     "Mongolian vowel separator:\u180e|\u180e \u180eᠮᠣᠩᠭᠣᠯ and snake_case_words",
 ]
@@ -122,7 +135,11 @@ def unicode_sweep() -> list[str]:
     and digits: finds where the regex engines' Unicode classes differ."""
     import unicodedata
 
-    points = [chr(c) for c in range(0x20, 0x110000) if unicodedata.category(chr(c)) not in ("Cs", "Co", "Cn")]
+    points = [
+        chr(c)
+        for c in range(0x20, 0x110000)
+        if unicodedata.category(chr(c)) not in ("Cs", "Co", "Cn")
+    ]
     texts = []
     for start in range(0, len(points), 3000):
         chunk = points[start : start + 3000]
@@ -135,7 +152,14 @@ def unicode_sweep() -> list[str]:
 
 
 # Variants whose regexes are checked against every code point.
-SWEEP_VARIANTS = ("gpt2", "qwen_nfc", "llama3", "split_words", "split_empty_matches", "digits_contiguous")
+SWEEP_VARIANTS = (
+    "gpt2",
+    "qwen_nfc",
+    "llama3",
+    "split_words",
+    "split_empty_matches",
+    "digits_contiguous",
+)
 
 SPECIALS_GPT2 = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 SPECIALS_LLAMA3 = [
@@ -147,7 +171,9 @@ SPECIALS_LLAMA3 = [
 ]
 
 
-def train(pre_tokenizer, special_tokens: list[str], normalizer=None, vocab_size: int = 1200) -> Tokenizer:
+def train(
+    pre_tokenizer, special_tokens: list[str], normalizer=None, vocab_size: int = 1200
+) -> Tokenizer:
     tokenizer = Tokenizer(models.BPE())
     if normalizer is not None:
         tokenizer.normalizer = normalizer
@@ -213,15 +239,21 @@ def build_variants() -> dict[str, tuple[dict, dict | None]]:
         return lambda config: config["model"].__setitem__(key, value)
 
     def set_pre_tokenizer(pre_tokenizer):
-        return lambda config: config.__setitem__("pre_tokenizer", json.loads(pre_tokenizer.__getstate__()))
+        return lambda config: config.__setitem__(
+            "pre_tokenizer", json.loads(pre_tokenizer.__getstate__())
+        )
 
     def merges_as_strings(config):
         config["model"]["merges"] = [" ".join(pair) for pair in config["model"]["merges"]]
 
     def split_variant(behavior: str, invert: bool = False, pattern=None):
-        split = pre_tokenizers.Split(pattern or Regex(r"\s+|[,.;:!?]"), behavior=behavior, invert=invert)
+        split = pre_tokenizers.Split(
+            pattern or Regex(r"\s+|[,.;:!?]"), behavior=behavior, invert=invert
+        )
         return set_pre_tokenizer(
-            pre_tokenizers.Sequence([split, pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)])
+            pre_tokenizers.Sequence(
+                [split, pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)]
+            )
         )
 
     def with_added_flags(config):
@@ -285,36 +317,51 @@ def build_variants() -> dict[str, tuple[dict, dict | None]]:
         "split_contiguous": (edited(gpt2_json, split_variant("contiguous")), None),
         "split_inverted": (edited(gpt2_json, split_variant("removed", invert=True)), None),
         "split_string": (edited(gpt2_json, split_variant("isolated", pattern=" ")), None),
-        "split_empty_matches": (edited(gpt2_json, split_variant("merged_with_next", pattern=Regex(r"\b"))), None),
-        "split_words": (edited(gpt2_json, split_variant("isolated", pattern=Regex(r"\w+|[^\w\s]+|\B"))), None),
-        "no_pre_tokenizer": (edited(gpt2_json, lambda config: config.__setitem__("pre_tokenizer", None)), None),
+        "split_empty_matches": (
+            edited(gpt2_json, split_variant("merged_with_next", pattern=Regex(r"\b"))),
+            None,
+        ),
+        "split_words": (
+            edited(gpt2_json, split_variant("isolated", pattern=Regex(r"\w+|[^\w\s]+|\B"))),
+            None,
+        ),
+        "no_pre_tokenizer": (
+            edited(gpt2_json, lambda config: config.__setitem__("pre_tokenizer", None)),
+            None,
+        ),
     }
 
 
 def run_tool(tool: Path, directory: Path, texts_path: Path) -> list[dict]:
     result = subprocess.run(
-        [str(tool), str(directory), str(texts_path), "--json"], capture_output=True, text=True, check=False
+        [str(tool), str(directory), str(texts_path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"tokenize_tool failed on {directory}: {result.stderr}")
     return [json.loads(line) for line in result.stdout.split("\n") if line]
 
 
-def check_variant(name: str, tool: Path, directory: Path, texts: list[str], texts_path: Path) -> int:
+def check_variant(
+    name: str, tool: Path, directory: Path, texts: list[str], texts_path: Path
+) -> int:
     hf = Tokenizer.from_file(str(directory / "tokenizer.json"))
     lines = run_tool(tool, directory, texts_path)
     info, outputs = lines[0], lines[1:]
     failures = 0
     if info["vocab_size"] != hf.get_vocab_size(with_added_tokens=True):
-        print(f"[{name}] vocab_size {info['vocab_size']} != HF {hf.get_vocab_size(with_added_tokens=True)}")
+        expected_size = hf.get_vocab_size(with_added_tokens=True)
+        print(f"[{name}] vocab_size {info['vocab_size']} != HF {expected_size}")
         failures += 1
     for text, ours in zip(texts, outputs, strict=True):
         expected = hf.encode(text, add_special_tokens=False).ids
         problems = []
         if ours["ids"] != expected:
             problems.append(f"ids\n    ours: {ours['ids']}\n    HF:   {expected}")
-        elif ours["decoded"] != hf.decode(expected, skip_special_tokens=False):
-            problems.append(f"decode {ours['decoded']!r} != {hf.decode(expected, skip_special_tokens=False)!r}")
+        elif ours["decoded"] != (decoded := hf.decode(expected, skip_special_tokens=False)):
+            problems.append(f"decode {ours['decoded']!r} != {decoded!r}")
         elif ours["decoded_skip_special"] != hf.decode(expected, skip_special_tokens=True):
             problems.append("decode(skip_special_tokens=True) differs")
         if not ours["stream_matches"]:
@@ -322,7 +369,8 @@ def check_variant(name: str, tool: Path, directory: Path, texts: list[str], text
         for problem in problems:
             print(f"[{name}] {text[:60]!r}: {problem}")
         failures += bool(problems)
-    print(f"[{name}] {len(texts) - failures}/{len(texts)} texts agree; bos={info['bos']} eos={info['eos']}")
+    agreeing = len(texts) - failures
+    print(f"[{name}] {agreeing}/{len(texts)} texts agree; bos={info['bos']} eos={info['eos']}")
     return failures
 
 
@@ -345,11 +393,16 @@ def bench(tool: Path, directory: Path, texts: list[str], workdir: Path) -> None:
         check=True,
     )
     ours = json.loads(result.stdout)["mb_per_s"]
-    print(f"[bench {directory.name}] HF {hf_rate:.2f} MB/s, et_llm {ours:.2f} MB/s, ratio {ours / hf_rate:.2f}")
+    print(
+        f"[bench {directory.name}] HF {hf_rate:.2f} MB/s, et_llm {ours:.2f} MB/s, "
+        f"ratio {ours / hf_rate:.2f}"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tool", type=Path, required=True, help="path to the built tokenize_tool")
     parser.add_argument("--only", help="check only variants whose name contains this")
     parser.add_argument("--bench", action="store_true", help="also compare encode throughput")
@@ -369,7 +422,9 @@ def main() -> int:
                 continue
             directory = workdir / name
             directory.mkdir()
-            (directory / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False))
+            (directory / "tokenizer.json").write_text(
+                json.dumps(tokenizer_json, ensure_ascii=False)
+            )
             if tokenizer_config is not None:
                 (directory / "tokenizer_config.json").write_text(json.dumps(tokenizer_config))
             failures += check_variant(name, args.tool, directory, texts, texts_path)

@@ -39,21 +39,37 @@ TEST(Utf8Lossy, KeepsValidText) {
 
 TEST(Utf8Lossy, ReplacesMaximalSubparts) {
   EXPECT_EQ(utf8_lossy("\xC3"), kReplacement);
-  EXPECT_EQ(utf8_lossy("a\xE2\x82z"), "a" + kReplacement + "z");      // truncated 3-byte
-  EXPECT_EQ(utf8_lossy("\xF0\x9F\x98" "A"), kReplacement + "A");     // truncated 4-byte
-  EXPECT_EQ(utf8_lossy("\xED\xA0\x80"), repeat(kReplacement, 3));    // surrogate
-  EXPECT_EQ(utf8_lossy("\xC0\xAF"), repeat(kReplacement, 2));        // overlong
+  EXPECT_EQ(utf8_lossy("a\xE2\x82z"), "a" + kReplacement + "z");  // truncated 3-byte
+  EXPECT_EQ(utf8_lossy("\xF0\x9F\x98"
+                       "A"),
+            kReplacement + "A");                                       // truncated 4-byte
+  EXPECT_EQ(utf8_lossy("\xED\xA0\x80"), repeat(kReplacement, 3));      // surrogate
+  EXPECT_EQ(utf8_lossy("\xC0\xAF"), repeat(kReplacement, 2));          // overlong
   EXPECT_EQ(utf8_lossy("\xF4\x90\x80\x80"), repeat(kReplacement, 4));  // past U+10FFFF
-  EXPECT_EQ(utf8_lossy("\x80\xBF"), repeat(kReplacement, 2));        // lone continuations
-  EXPECT_EQ(utf8_lossy("\xFF" "b"), kReplacement + "b");
-  EXPECT_EQ(utf8_lossy("\xE0\xA0"), kReplacement);                   // one subpart, not two
+  EXPECT_EQ(utf8_lossy("\x80\xBF"), repeat(kReplacement, 2));          // lone continuations
+  EXPECT_EQ(utf8_lossy("\xFF"
+                       "b"),
+            kReplacement + "b");
+  EXPECT_EQ(utf8_lossy("\xE0\xA0"), kReplacement);  // one subpart, not two
 }
 
 // Random bytes that are often, but not always, parts of real characters.
 std::string random_bytes(std::mt19937& rng, size_t count) {
-  static const std::vector<std::string> pieces = {
-      "a", " ", "é", "中", "😀", "\xC3", "\xE4\xB8", "\xF0\x9F", "\xF0\x9F\x98", "\x80", "\xBF",
-      "\xFF", "\xED\xA0\x80", "\xF4\x90", "\xC0"};
+  static const std::vector<std::string> pieces = {"a",
+                                                  " ",
+                                                  "é",
+                                                  "中",
+                                                  "😀",
+                                                  "\xC3",
+                                                  "\xE4\xB8",
+                                                  "\xF0\x9F",
+                                                  "\xF0\x9F\x98",
+                                                  "\x80",
+                                                  "\xBF",
+                                                  "\xFF",
+                                                  "\xED\xA0\x80",
+                                                  "\xF4\x90",
+                                                  "\xC0"};
   std::string out;
   while (out.size() < count) {
     if (rng() % 4 == 0) {
@@ -134,9 +150,10 @@ constexpr const char* kTokenizerJson = R"({
 class HFTokenizerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("et_llm_tok_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                  "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    directory_ =
+        std::filesystem::temp_directory_path() /
+        ("et_llm_tok_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(directory_);
   }
   void TearDown() override { std::filesystem::remove_all(directory_); }
@@ -213,8 +230,9 @@ TEST_F(HFTokenizerTest, BosFromTemplateAndEosFromConventionalNames) {
 }
 
 TEST_F(HFTokenizerTest, BosAndEosFromConfigFiles) {
-  write("tokenizer_config.json",
-        R"({"bos_token": {"content": "<|endoftext|>", "lstrip": false}, "eos_token": "<|im_end|>"})");
+  write(
+      "tokenizer_config.json",
+      R"({"bos_token": {"content": "<|endoftext|>", "lstrip": false}, "eos_token": "<|im_end|>"})");
   write("generation_config.json", R"({"eos_token_id": [21, 20]})");
   auto tokenizer = load_valid();
   ASSERT_NE(tokenizer, nullptr);
@@ -274,7 +292,8 @@ TEST_F(HFTokenizerTest, NamesUnsupportedComponents) {
     auto result = HFTokenizer::load(directory_.string());
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().code(), ErrorCode::NotSupported) << result.error().to_string();
-    EXPECT_NE(result.error().message().find(named), std::string::npos) << result.error().to_string();
+    EXPECT_NE(result.error().message().find(named), std::string::npos)
+        << result.error().to_string();
   };
   expect_not_supported(R"("type": "BPE")", R"("type": "WordPiece")", "WordPiece");
   expect_not_supported(R"("normalizer": null)", R"("normalizer": {"type": "NFKC"})", "NFKC");

@@ -12,11 +12,10 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "et_llm/hf_tokenizer.h"
 
@@ -39,7 +38,8 @@ bool read_texts(const char* path, bool as_json, std::vector<std::string>& texts)
 }
 
 // Decodes token by token through a stream decoder, as a runner would.
-std::string stream_decode(const et_llm::Tokenizer& tokenizer, const std::vector<et_llm::TokenId>& ids) {
+std::string stream_decode(const et_llm::Tokenizer& tokenizer,
+                          const std::vector<et_llm::TokenId>& ids) {
   et_llm::Utf8StreamDecoder decoder;
   std::string text;
   et_llm::TokenId prev = tokenizer.bos_id().value_or(~et_llm::TokenId{0});
@@ -50,7 +50,8 @@ std::string stream_decode(const et_llm::Tokenizer& tokenizer, const std::vector<
   return text + decoder.flush();
 }
 
-int bench(const et_llm::Tokenizer& tokenizer, const std::vector<std::string>& texts, double seconds) {
+int bench(const et_llm::Tokenizer& tokenizer, const std::vector<std::string>& texts,
+          double seconds) {
   size_t bytes = 0, tokens = 0;
   const auto start = std::chrono::steady_clock::now();
   double elapsed = 0;
@@ -62,7 +63,8 @@ int bench(const et_llm::Tokenizer& tokenizer, const std::vector<std::string>& te
     }
     elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
-  std::printf("{\"mb_per_s\": %.3f, \"tokens_per_s\": %.0f}\n", bytes / elapsed / 1e6, tokens / elapsed);
+  std::printf("{\"mb_per_s\": %.3f, \"tokens_per_s\": %.0f}\n", bytes / elapsed / 1e6,
+              tokens / elapsed);
   return 0;
 }
 
@@ -92,7 +94,8 @@ int main(int argc, char** argv) {
   if (bench_seconds > 0) return bench(**tokenizer, texts, bench_seconds);
 
   const et_llm::Tokenizer& tok = **tokenizer;
-  nlohmann::json info = {{"bos", nullptr}, {"eos", tok.eos_ids()}, {"vocab_size", tok.vocab_size()}};
+  nlohmann::json info = {
+      {"bos", nullptr}, {"eos", tok.eos_ids()}, {"vocab_size", tok.vocab_size()}};
   if (tok.bos_id()) info["bos"] = *tok.bos_id();
   std::cout << info.dump() << '\n';
   for (const std::string& text : texts) {

@@ -29,19 +29,28 @@ uint32_t decode_at(std::string_view text, size_t pos, size_t* length) {
 // Unicode White_Space, what Rust's regex `\s` matches.
 bool is_white_space(uint32_t c) {
   return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+// Rust's regex \w (Unicode UTS #18), what HF tests word boundaries with.
+constexpr const char* kRustWordCharacter = R"(^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}])";
+
+// The character of valid UTF-8 `text` that ends just before `end`.
+std::string_view char_before(std::string_view text, size_t end) {
+  size_t lead = end - 1;
+  while (lead > 0 && (static_cast<uint8_t>(text[lead]) & 0xC0) == 0x80) --lead;
+  return text.substr(lead, end - lead);
 }
 
 // Start of the whitespace run that ends `text`.
 size_t trailing_space_start(std::string_view text) {
   size_t start = text.size();
   while (start > 0) {
-    size_t lead = start - 1;
-    while (lead > 0 && (static_cast<uint8_t>(text[lead]) & 0xC0) == 0x80) --lead;
+    const std::string_view last = char_before(text, start);
     size_t length = 0;
-    if (!is_white_space(decode_at(text, lead, &length))) break;
-    start = lead;
+    if (!is_white_space(decode_at(last, 0, &length))) break;
+    start -= last.size();
   }
   return start;
 }
@@ -65,17 +74,14 @@ Result<AddedTokenMatcher> AddedTokenMatcher::create(std::vector<AddedToken> toke
   for (size_t i = 0; i < patterns.size(); ++i) {
     if (patterns[i].empty()) continue;  // an empty token can never be matched
     matcher.by_first_byte_[static_cast<uint8_t>(patterns[i][0])].push_back(i);
-    if (tokens[i].single_word && !matcher.word_at_start_) {
-      ET_LLM_ASSIGN_OR_RETURN(Regex at_start, Regex::compile(R"(^\w)"));
-      ET_LLM_ASSIGN_OR_RETURN(Regex at_end, Regex::compile(R"(\w$)"));
-      matcher.word_at_start_ = std::move(at_start);
-      matcher.word_at_end_ = std::move(at_end);
+    if (tokens[i].single_word && !matcher.word_character_) {
+      ET_LLM_ASSIGN_OR_RETURN(Regex word_character, Regex::compile(kRustWordCharacter));
+      matcher.word_character_ = std::move(word_character);
     }
   }
   for (auto& candidates : matcher.by_first_byte_) {
-    std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
-      return patterns[a].size() > patterns[b].size();
-    });
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [&](size_t a, size_t b) { return patterns[a].size() > patterns[b].size(); });
   }
   matcher.tokens_ = std::move(tokens);
   matcher.patterns_ = std::move(patterns);
@@ -90,10 +96,9 @@ std::optional<size_t> AddedTokenMatcher::longest_at(std::string_view text, size_
   return std::nullopt;
 }
 
-bool AddedTokenMatcher::is_word_boundary_ok(std::string_view text, size_t begin,
-                                            size_t end) const {
-  const bool space_before = begin == 0 || !word_at_end_->search(text.substr(0, begin));
-  const bool space_after = end == text.size() || !word_at_start_->search(text.substr(end));
+bool AddedTokenMatcher::is_word_boundary_ok(std::string_view text, size_t begin, size_t end) const {
+  const bool space_before = begin == 0 || !word_character_->search(char_before(text, begin));
+  const bool space_after = end == text.size() || !word_character_->search(text.substr(end));
   return space_before && space_after;
 }
 

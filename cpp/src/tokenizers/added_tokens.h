@@ -53,8 +53,7 @@ class AddedTokenMatcher {
   std::vector<std::string> patterns_;
   // Pattern indices by first byte, longest pattern first.
   std::array<std::vector<size_t>, 256> by_first_byte_;
-  std::optional<Regex> word_at_start_;  // only when some token is single_word
-  std::optional<Regex> word_at_end_;
+  std::optional<Regex> word_character_;  // only when some token is single_word
 };
 
 }  // namespace et_llm::detail

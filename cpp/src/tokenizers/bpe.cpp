@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace et_llm::detail {
@@ -44,7 +43,8 @@ void MergeTable::insert(uint32_t left, uint32_t right, Merge merge) {
     std::vector<Slot> old = std::move(slots_);
     reserve(std::max<size_t>(old.size(), size_ + 1));
     for (const Slot& slot : old) {
-      if (slot.used) insert(static_cast<uint32_t>(slot.key >> 32), static_cast<uint32_t>(slot.key), slot.merge);
+      if (slot.used)
+        insert(static_cast<uint32_t>(slot.key >> 32), static_cast<uint32_t>(slot.key), slot.merge);
     }
   }
   const uint64_t key = (static_cast<uint64_t>(left) << 32) | right;
@@ -132,7 +132,8 @@ Error BpeModel::load_merges(const nlohmann::json& merges) {
       return invalid_model("merge #" + std::to_string(rank) + " is neither \"a b\" nor [a, b]");
     }
     // Like HF, the right token loses the length of the continuing-subword prefix.
-    const std::string joined = left + right.substr(std::min(right.size(), continuing_subword_prefix_.size()));
+    const std::string joined =
+        left + right.substr(std::min(right.size(), continuing_subword_prefix_.size()));
     const auto left_id = token_to_id(left);
     const auto right_id = token_to_id(right);
     const auto joined_id = token_to_id(joined);
@@ -198,8 +199,7 @@ void BpeModel::initial_symbols(std::string_view word, std::vector<uint32_t>& sym
       symbols.push_back(*id);
       continue;
     }
-    if (byte_fallback_ &&
-        std::all_of(symbol.begin(), symbol.end(), [this](char c) {
+    if (byte_fallback_ && std::all_of(symbol.begin(), symbol.end(), [this](char c) {
           return byte_fallback_ids_[static_cast<unsigned char>(c)].has_value();
         })) {
       // HF adds these without first flushing a pending unknown token.

@@ -6,13 +6,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "et_llm/error.h"
 #include "et_llm/tokenizer.h"
@@ -53,7 +52,7 @@ class BpeModel {
   void tokenize(std::string_view word, std::vector<TokenId>& out) const;
 
   std::optional<uint32_t> token_to_id(std::string_view token) const;
-  const std::string* id_to_token(uint32_t id) const;  // nullptr when unknown
+  const std::string* id_to_token(uint32_t id) const;       // nullptr when unknown
   size_t id_bound() const { return id_to_token_.size(); }  // max id + 1
 
  private:

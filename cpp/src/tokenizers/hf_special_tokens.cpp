@@ -1,7 +1,6 @@
 #include "tokenizers/hf_special_tokens.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "tokenizers/json_file.h"
@@ -10,8 +9,8 @@ namespace et_llm::detail {
 namespace {
 
 // Names models use for "end of text"; looked for when no config says.
-constexpr const char* kConventionalEosTokens[] = {
-    "<|endoftext|>", "</s>", "<|end_of_text|>", "<|eot_id|>", "<|im_end|>", "<eos>"};
+constexpr const char* kConventionalEosTokens[] = {"<|endoftext|>", "</s>",       "<|end_of_text|>",
+                                                  "<|eot_id|>",    "<|im_end|>", "<eos>"};
 
 // A tokenizer_config.json token entry: "<s>", {"content": "<s>", ...} or null.
 std::optional<std::string> config_token(const nlohmann::json& config, const char* key) {

@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_map>
-
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "tokenizers/added_tokens.h"
 #include "tokenizers/bpe.h"
@@ -20,7 +19,7 @@ namespace et_llm {
 
 struct HFTokenizer::Impl {
   std::unique_ptr<detail::BpeModel> model;
-  std::unique_ptr<detail::Normalizer> normalizer;      // null: none
+  std::unique_ptr<detail::Normalizer> normalizer;       // null: none
   std::unique_ptr<detail::PreTokenizer> pre_tokenizer;  // null: the whole text is one word
   bool byte_level_decoder = false;
 
@@ -46,7 +45,8 @@ struct HFTokenizer::Impl {
 
 namespace {
 
-Error component_error(const std::filesystem::path& file, const char* component, const Error& error) {
+Error component_error(const std::filesystem::path& file, const char* component,
+                      const Error& error) {
   return Error(error.code(), file.string() + ": " + component + ": " + error.message());
 }
 
@@ -81,8 +81,8 @@ Result<std::optional<detail::AddedTokenMatcher>> make_matcher(
                                                            : token.content);
   }
   if (tokens.empty()) return std::optional<detail::AddedTokenMatcher>();
-  ET_LLM_ASSIGN_OR_RETURN(auto matcher,
-                          detail::AddedTokenMatcher::create(std::move(tokens), std::move(patterns)));
+  ET_LLM_ASSIGN_OR_RETURN(
+      auto matcher, detail::AddedTokenMatcher::create(std::move(tokens), std::move(patterns)));
   return std::optional<detail::AddedTokenMatcher>(std::move(matcher));
 }
 
@@ -110,7 +110,8 @@ Result<std::unique_ptr<HFTokenizer>> HFTokenizer::load(const std::string& path) 
 
 Result<std::unique_ptr<HFTokenizer::Impl>> HFTokenizer::Impl::create(
     const std::filesystem::path& file, const nlohmann::json& json) {
-  if (!json.is_object()) return Error(ErrorCode::InvalidTokenizer, file.string() + " is not an object");
+  if (!json.is_object())
+    return Error(ErrorCode::InvalidTokenizer, file.string() + " is not an object");
   auto impl = std::make_unique<HFTokenizer::Impl>();
 
   const nlohmann::json& model = json.at("model");
@@ -176,7 +177,8 @@ void HFTokenizer::Impl::encode_words(std::string text, std::vector<TokenId>& ids
   for (const std::string& word : words) model->tokenize(word, ids);
 }
 
-void HFTokenizer::Impl::encode_normalized(const std::string& text, std::vector<TokenId>& ids) const {
+void HFTokenizer::Impl::encode_normalized(const std::string& text,
+                                          std::vector<TokenId>& ids) const {
   if (!normalized_matcher) return encode_words(text, ids);
   std::vector<detail::TextSegment> segments;
   normalized_matcher->split(text, segments);
@@ -250,7 +252,8 @@ Result<std::string> HFTokenizer::decode_token(TokenId /*prev*/, TokenId token) c
 Result<std::string> HFTokenizer::id_to_piece(TokenId id) const {
   const std::string* piece = impl_->piece(id);
   if (piece == nullptr) {
-    return Error(ErrorCode::InvalidArgument, "token id " + std::to_string(id) + " is not in the vocabulary");
+    return Error(ErrorCode::InvalidArgument,
+                 "token id " + std::to_string(id) + " is not in the vocabulary");
   }
   return *piece;
 }

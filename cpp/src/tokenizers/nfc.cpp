@@ -34,10 +34,9 @@ constexpr uint32_t kSyllableCount = kLeadCount * kVowelCount * kTrailCount;
 uint8_t combining_class(uint32_t cp) {
   if (cp < 0x300) return 0;
   const auto* end = std::end(kCombiningClasses);
-  const auto* it = std::upper_bound(std::begin(kCombiningClasses), end, cp,
-                                    [](uint32_t value, const CombiningClassRange& range) {
-                                      return value < range.first;
-                                    });
+  const auto* it = std::upper_bound(
+      std::begin(kCombiningClasses), end, cp,
+      [](uint32_t value, const CombiningClassRange& range) { return value < range.first; });
   if (it == std::begin(kCombiningClasses)) return 0;
   --it;
   return cp <= it->last ? it->combining_class : 0;
@@ -67,7 +66,8 @@ void decompose(uint32_t cp, std::vector<uint32_t>& out) {
 uint32_t compose(uint32_t first, uint32_t second) {
   if (first >= kLeadBase && first < kLeadBase + kLeadCount && second >= kVowelBase &&
       second < kVowelBase + kVowelCount) {
-    return kSyllableBase + ((first - kLeadBase) * kVowelCount + (second - kVowelBase)) * kTrailCount;
+    return kSyllableBase +
+           ((first - kLeadBase) * kVowelCount + (second - kVowelBase)) * kTrailCount;
   }
   if (first >= kSyllableBase && first < kSyllableBase + kSyllableCount &&
       (first - kSyllableBase) % kTrailCount == 0 && second > kTrailBase &&
@@ -75,10 +75,11 @@ uint32_t compose(uint32_t first, uint32_t second) {
     return first + (second - kTrailBase);
   }
   const auto* end = std::end(kCompositions);
-  const auto* it = std::lower_bound(std::begin(kCompositions), end, std::make_pair(first, second),
-                                    [](const Composition& entry, std::pair<uint32_t, uint32_t> key) {
-                                      return std::make_pair(entry.first, entry.second) < key;
-                                    });
+  const auto* it =
+      std::lower_bound(std::begin(kCompositions), end, std::make_pair(first, second),
+                       [](const Composition& entry, std::pair<uint32_t, uint32_t> key) {
+                         return std::make_pair(entry.first, entry.second) < key;
+                       });
   if (it == end || it->first != first || it->second != second) return 0;
   return it->composite;
 }
@@ -89,7 +90,10 @@ std::vector<uint32_t> decode_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const uint32_t lead = static_cast<uint8_t>(text[i]);
     const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    uint32_t cp = length == 1 ? lead : length == 2 ? lead & 0x1F : length == 3 ? lead & 0x0F : lead & 0x07;
+    uint32_t cp = length == 1   ? lead
+                  : length == 2 ? lead & 0x1F
+                  : length == 3 ? lead & 0x0F
+                                : lead & 0x07;
     for (size_t k = 1; k < length && i + k < text.size(); ++k) {
       cp = (cp << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
     }
@@ -138,8 +142,9 @@ std::string to_nfc(std::string_view text) {
     }
     size_t run_end = i;
     while (run_end < decomposed.size() && combining_class(decomposed[run_end]) != 0) ++run_end;
-    std::stable_sort(decomposed.begin() + i, decomposed.begin() + run_end,
-                     [](uint32_t a, uint32_t b) { return combining_class(a) < combining_class(b); });
+    std::stable_sort(
+        decomposed.begin() + i, decomposed.begin() + run_end,
+        [](uint32_t a, uint32_t b) { return combining_class(a) < combining_class(b); });
     i = run_end;
   }
 

@@ -1,8 +1,7 @@
 #include "tokenizers/normalizer.h"
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "tokenizers/nfc.h"
 #include "tokenizers/regex.h"

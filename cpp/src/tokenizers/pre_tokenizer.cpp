@@ -1,8 +1,7 @@
 #include "tokenizers/pre_tokenizer.h"
 
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "tokenizers/byte_level.h"
 #include "tokenizers/regex.h"

@@ -64,8 +64,8 @@ std::string to_oniguruma_classes(std::string_view pattern) {
       } else if (escaped == 'W' && !in_class) {
         out += "[^" + word + "]";
       } else if (escaped == 'b' && !in_class) {
-        out += "(?:(?<=" + word_class + ")(?!" + word_class + ")|(?<!" + word_class + ")(?=" +
-               word_class + "))";
+        out += "(?:(?<=" + word_class + ")(?!" + word_class + ")|(?<!" + word_class +
+               ")(?=" + word_class + "))";
       } else if (escaped == 'B' && !in_class) {
         out += "(?:(?<=" + word_class + ")(?=" + word_class + ")|(?<!" + word_class + ")(?!" +
                word_class + "))";
@@ -117,9 +117,9 @@ Result<Regex> Regex::compile(std::string_view pattern, bool literal) {
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error_code, message, sizeof(message));
-    return Error(ErrorCode::InvalidTokenizer,
-                 "invalid regex '" + std::string(pattern) + "' at offset " +
-                     std::to_string(error_offset) + ": " + reinterpret_cast<char*>(message));
+    return Error(ErrorCode::InvalidTokenizer, "invalid regex '" + std::string(pattern) +
+                                                  "' at offset " + std::to_string(error_offset) +
+                                                  ": " + reinterpret_cast<char*>(message));
   }
   auto compiled = std::make_shared<Code>();
   compiled->code = code;

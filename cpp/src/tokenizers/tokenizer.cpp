@@ -1,8 +1,8 @@
+#include "et_llm/tokenizer.h"
+
 #include <limits>
 #include <string>
 #include <vector>
-
-#include "et_llm/tokenizer.h"
 
 namespace et_llm {
 
