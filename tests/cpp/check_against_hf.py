@@ -4,7 +4,9 @@ Trains small byte-level BPE tokenizers on a multi-script corpus, writes each in
 several styles (GPT-2, Llama 3, Qwen, ignore_merges, Split behaviors, added-token
 flags, old merges format), and checks that ids and decodes agree on every text.
 
-    python tests/cpp/check_against_hf.py --tool BUILD/tokenize_tool [--bench]
+    g++ -std=c++17 -O2 -Icpp/include -Icpp/src cpp/src/error.cpp cpp/src/tokenizers/*.cpp \
+        tests/cpp/tokenize_tool.cpp -lpcre2-8 -o /tmp/tokenize_tool
+    python tests/cpp/check_against_hf.py --tool /tmp/tokenize_tool [--bench] [--only NAME]
 
 Exits non-zero on any mismatch.
 """

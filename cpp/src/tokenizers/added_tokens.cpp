@@ -2,29 +2,10 @@
 
 #include <algorithm>
 
+#include "tokenizers/utf8_chars.h"
+
 namespace et_llm::detail {
 namespace {
-
-// Decodes the code point starting at `pos` of valid UTF-8 and its length.
-uint32_t decode_at(std::string_view text, size_t pos, size_t* length) {
-  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(text[i])); };
-  const uint32_t lead = byte(pos);
-  if (lead < 0x80) {
-    *length = 1;
-    return lead;
-  }
-  if (lead < 0xE0) {
-    *length = 2;
-    return ((lead & 0x1F) << 6) | (byte(pos + 1) & 0x3F);
-  }
-  if (lead < 0xF0) {
-    *length = 3;
-    return ((lead & 0x0F) << 12) | ((byte(pos + 1) & 0x3F) << 6) | (byte(pos + 2) & 0x3F);
-  }
-  *length = 4;
-  return ((lead & 0x07) << 18) | ((byte(pos + 1) & 0x3F) << 12) | ((byte(pos + 2) & 0x3F) << 6) |
-         (byte(pos + 3) & 0x3F);
-}
 
 // Unicode White_Space, what Rust's regex `\s` matches.
 bool is_white_space(uint32_t c) {
@@ -49,7 +30,7 @@ size_t trailing_space_start(std::string_view text) {
   while (start > 0) {
     const std::string_view last = char_before(text, start);
     size_t length = 0;
-    if (!is_white_space(decode_at(last, 0, &length))) break;
+    if (!is_white_space(decode_code_point(last, 0, &length))) break;
     start -= last.size();
   }
   return start;
@@ -60,7 +41,7 @@ size_t leading_space_length(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t length = 0;
-    if (!is_white_space(decode_at(text, pos, &length))) break;
+    if (!is_white_space(decode_code_point(text, pos, &length))) break;
     pos += length;
   }
   return pos;
@@ -106,6 +87,10 @@ void AddedTokenMatcher::split(std::string_view text, std::vector<TextSegment>& o
   size_t segment_start = 0;  // where the text not yet emitted begins
   size_t pos = 0;
   while (pos < text.size()) {
+    if (by_first_byte_[static_cast<uint8_t>(text[pos])].empty()) {
+      ++pos;
+      continue;
+    }
     const std::optional<size_t> index = longest_at(text, pos);
     if (!index) {
       ++pos;

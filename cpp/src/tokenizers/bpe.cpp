@@ -4,14 +4,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "tokenizers/utf8_chars.h"
+
 namespace et_llm::detail {
 namespace {
-
-size_t utf8_char_length(std::string_view text, size_t pos) {
-  const auto lead = static_cast<unsigned char>(text[pos]);
-  const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  return std::min(length, text.size() - pos);
-}
 
 Error invalid_model(const std::string& message) {
   return Error(ErrorCode::InvalidTokenizer, "model (BPE): " + message);
@@ -82,6 +78,14 @@ Result<std::unique_ptr<BpeModel>> BpeModel::from_json(const nlohmann::json& mode
   bpe->continuing_subword_prefix_ = optional_string(model, "continuing_subword_prefix");
   bpe->end_of_word_suffix_ = optional_string(model, "end_of_word_suffix");
   ET_LLM_CHECK_OK(bpe->load_merges(model.value("merges", nlohmann::json::array())));
+  bpe->short_char_ids_.assign(0x800, kNoId);
+  for (const auto& [token, id] : bpe->token_to_id_) {
+    const auto lead = static_cast<uint8_t>(token.empty() ? 0 : token[0]);
+    if (token.size() == 1 && lead < 0x80) bpe->short_char_ids_[lead] = id;
+    if (token.size() == 2 && (lead & 0xE0) == 0xC0) {
+      bpe->short_char_ids_[((lead & 0x1Fu) << 6) | (static_cast<uint8_t>(token[1]) & 0x3Fu)] = id;
+    }
+  }
 
   const std::string unk_token = optional_string(model, "unk_token");
   if (!unk_token.empty()) bpe->unk_id_ = bpe->token_to_id(unk_token);
@@ -156,6 +160,20 @@ const std::string* BpeModel::id_to_token(uint32_t id) const {
   return id < id_to_token_.size() ? id_to_token_[id] : nullptr;
 }
 
+std::optional<uint32_t> BpeModel::symbol_to_id(std::string_view symbol) const {
+  const auto lead = static_cast<uint8_t>(symbol[0]);
+  uint32_t id = kNoId;
+  if (symbol.size() == 1 && lead < 0x80) {
+    id = short_char_ids_[lead];
+  } else if (symbol.size() == 2 && (lead & 0xE0) == 0xC0) {
+    id = short_char_ids_[((lead & 0x1Fu) << 6) | (static_cast<uint8_t>(symbol[1]) & 0x3Fu)];
+  } else {
+    return token_to_id(symbol);
+  }
+  if (id == kNoId) return std::nullopt;
+  return id;
+}
+
 void BpeModel::tokenize(std::string_view word, std::vector<TokenId>& out) const {
   if (word.empty()) return;
   if (ignore_merges_) {
@@ -193,7 +211,7 @@ void BpeModel::initial_symbols(std::string_view word, std::vector<uint32_t>& sym
     }
     pos += length;
 
-    if (auto id = token_to_id(symbol)) {
+    if (auto id = symbol_to_id(symbol)) {
       if (unk_pending) symbols.push_back(*unk_id_);
       unk_pending = false;
       symbols.push_back(*id);

@@ -60,6 +60,7 @@ class BpeModel {
 
   Error load_vocab(const nlohmann::json& vocab);
   Error load_merges(const nlohmann::json& merges);
+  std::optional<uint32_t> symbol_to_id(std::string_view symbol) const;
   void initial_symbols(std::string_view word, std::vector<uint32_t>& symbols) const;
   void merge(std::vector<uint32_t>& symbols) const;
 
@@ -72,6 +73,10 @@ class BpeModel {
   MergeTable merges_;
 
   std::array<std::optional<uint32_t>, 256> byte_fallback_ids_{};  // "<0x41>" style tokens
+  // Ids of the one- and two-byte characters (all byte-level spellings), so
+  // that splitting a word into characters needs no hashing; kNoId if absent.
+  static constexpr uint32_t kNoId = UINT32_MAX;
+  std::vector<uint32_t> short_char_ids_;
   std::optional<uint32_t> unk_id_;
   bool fuse_unk_ = false;
   bool byte_fallback_ = false;

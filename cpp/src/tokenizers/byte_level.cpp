@@ -29,10 +29,17 @@ ByteLevelTable::ByteLevelTable() {
 }
 
 void ByteLevelTable::encode(std::string_view raw, std::string& out) const {
+  // Write into room for the worst case (two bytes each), then trim.
+  const size_t start = out.size();
+  out.resize(start + 2 * raw.size());
+  char* write = out.data() + start;
   for (char c : raw) {
     const uint8_t byte = static_cast<uint8_t>(c);
-    out.append(utf8_[byte].data(), length_[byte]);
+    write[0] = utf8_[byte][0];
+    write[1] = utf8_[byte][1];
+    write += length_[byte];
   }
+  out.resize(static_cast<size_t>(write - out.data()));
 }
 
 bool ByteLevelTable::decode(std::string_view piece, std::string& out) const {

@@ -177,28 +177,17 @@ void HFTokenizer::Impl::encode_words(std::string text, std::vector<TokenId>& ids
   for (const std::string& word : words) model->tokenize(word, ids);
 }
 
-void HFTokenizer::Impl::encode_normalized(const std::string& text,
-                                          std::vector<TokenId>& ids) const {
-  if (!normalized_matcher) return encode_words(text, ids);
-  std::vector<detail::TextSegment> segments;
-  normalized_matcher->split(text, segments);
-  for (const detail::TextSegment& segment : segments) {
-    if (segment.token) {
-      ids.push_back(*segment.token);
-    } else {
-      encode_words(text.substr(segment.begin, segment.end - segment.begin), ids);
-    }
-  }
-}
+namespace {
 
-void HFTokenizer::Impl::encode_raw(std::string_view text, std::vector<TokenId>& ids) const {
-  auto encode_between = [&](std::string_view between) {
-    if (between.empty()) return;
-    encode_normalized(normalizer ? normalizer->normalize(between) : std::string(between), ids);
-  };
-  if (!raw_matcher) return encode_between(text);
+// Appends the id of each added token `matcher` finds in `text`, and hands the
+// text between them to `encode_between`.
+template <typename EncodeBetween>
+void encode_around_added_tokens(const std::optional<detail::AddedTokenMatcher>& matcher,
+                                std::string_view text, std::vector<TokenId>& ids,
+                                EncodeBetween&& encode_between) {
+  if (!matcher) return encode_between(text);
   std::vector<detail::TextSegment> segments;
-  raw_matcher->split(text, segments);
+  matcher->split(text, segments);
   for (const detail::TextSegment& segment : segments) {
     if (segment.token) {
       ids.push_back(*segment.token);
@@ -206,6 +195,22 @@ void HFTokenizer::Impl::encode_raw(std::string_view text, std::vector<TokenId>& 
       encode_between(text.substr(segment.begin, segment.end - segment.begin));
     }
   }
+}
+
+}  // namespace
+
+void HFTokenizer::Impl::encode_normalized(const std::string& text,
+                                          std::vector<TokenId>& ids) const {
+  encode_around_added_tokens(normalized_matcher, text, ids, [&](std::string_view between) {
+    encode_words(std::string(between), ids);
+  });
+}
+
+void HFTokenizer::Impl::encode_raw(std::string_view text, std::vector<TokenId>& ids) const {
+  encode_around_added_tokens(raw_matcher, text, ids, [&](std::string_view between) {
+    if (between.empty()) return;
+    encode_normalized(normalizer ? normalizer->normalize(between) : std::string(between), ids);
+  });
 }
 
 const std::string* HFTokenizer::Impl::piece(TokenId id) const {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tokenizers/utf8_chars.h"
+
 namespace et_llm::detail {
 namespace {
 
@@ -84,43 +86,6 @@ uint32_t compose(uint32_t first, uint32_t second) {
   return it->composite;
 }
 
-std::vector<uint32_t> decode_utf8(std::string_view text) {
-  std::vector<uint32_t> out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const uint32_t lead = static_cast<uint8_t>(text[i]);
-    const size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    uint32_t cp = length == 1   ? lead
-                  : length == 2 ? lead & 0x1F
-                  : length == 3 ? lead & 0x0F
-                                : lead & 0x07;
-    for (size_t k = 1; k < length && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<uint8_t>(text[i + k]) & 0x3F);
-    }
-    out.push_back(cp);
-    i += length;
-  }
-  return out;
-}
-
-void append_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 }  // namespace
 
 std::string to_nfc(std::string_view text) {
@@ -134,7 +99,9 @@ std::string to_nfc(std::string_view text) {
   // Canonical decomposition, then canonical order: each run of non-starters
   // stably sorted by combining class.
   std::vector<uint32_t> decomposed;
-  for (uint32_t cp : decode_utf8(text)) decompose(cp, decomposed);
+  for (size_t pos = 0, length = 0; pos < text.size(); pos += length) {
+    decompose(decode_code_point(text, pos, &length), decomposed);
+  }
   for (size_t i = 0; i < decomposed.size();) {
     if (combining_class(decomposed[i]) == 0) {
       ++i;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string>
 
+#include "tokenizers/utf8_chars.h"
+
 namespace et_llm::detail {
 
 struct Regex::Code {
@@ -96,12 +98,6 @@ std::string to_oniguruma_classes(std::string_view pattern) {
     out += c;
   }
   return out;
-}
-
-size_t utf8_char_length(std::string_view text, size_t pos) {
-  const auto lead = static_cast<unsigned char>(text[pos]);
-  size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  return std::min(length, text.size() - pos);
 }
 
 }  // namespace
