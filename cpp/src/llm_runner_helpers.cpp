@@ -38,20 +38,47 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path) {
   return std::unique_ptr<Tokenizer>(std::move(hf).get());
 }
 
+namespace {
+
+std::unique_ptr<Module> make_module(const std::string& model_path,
+                                    const std::optional<std::string>& data_path,
+                                    bool share_memory_arenas) {
+  constexpr auto mode = Module::LoadMode::Mmap;
+  if (data_path) {
+    return std::make_unique<Module>(model_path, *data_path, mode, nullptr, nullptr, nullptr,
+                                    share_memory_arenas);
+  }
+  return std::make_unique<Module>(model_path, mode, nullptr, nullptr, nullptr,
+                                  share_memory_arenas);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
                                             const std::optional<std::string>& data_path) {
   ET_LLM_CHECK_OK(check_readable_file(model_path, "model"));
-  std::unique_ptr<Module> module;
   if (data_path) {
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));
-    module = std::make_unique<Module>(model_path, *data_path, Module::LoadMode::Mmap);
-  } else {
-    module = std::make_unique<Module>(model_path, Module::LoadMode::Mmap);
   }
+  auto module = make_module(model_path, data_path, false);
   auto err = module->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                    "cannot load " + model_path + " as an ExecuTorch program");
+  }
+  // A prefill/decode pair keeps one KV cache in mutable buffers both methods
+  // share, which only works when their memory arenas are shared. Other programs
+  // keep separate arenas: sharing would let one method overwrite another's
+  // outputs (e.g. token_embedding's output feeding text_decoder).
+  auto names = module->method_names();
+  if (names.ok() && !names->count("forward") && names->count("prefill") &&
+      names->count("decode")) {
+    module = make_module(model_path, data_path, true);
+    err = module->load();
+    if (err != executorch::runtime::Error::Ok) {
+      return detail::from_executorch(err, ErrorCode::InvalidProgram,
+                                     "cannot load " + model_path + " as an ExecuTorch program");
+    }
   }
   return module;
 }
