@@ -56,7 +56,14 @@ def bos_id(manifest: dict) -> int:
 
 
 def variant_names() -> list[str]:
-    return ["export_llm_dynamic", "export_llm_static", "cache_position", "no_kv", "prefill_decode"]
+    return [
+        "export_llm_dynamic",
+        "export_llm_static",
+        "cache_position",
+        "no_kv",
+        "prefill_decode",
+        "fp16_logits",
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -71,24 +71,20 @@ def test_ignore_eos(runner, oracle, eos_ids):
     assert with_eos == oracle.greedy(ids, 64, eos_ids)
 
 
-def test_eos_ends_generation(fixture_dir, tokenizer_path, oracle, eos_ids):
-    """A prompt ending in tokens the model continues with EOS: generation stops there."""
-    runner = et_llm.TextLLMRunner(str(fixture_dir / "export_llm_dynamic.pte"), tokenizer_path)
-    eos = min(eos_ids)
-    # Teach nothing: search a handful of single-token prompts for one whose greedy
-    # continuation reaches EOS within the budget, then check stop and ignore_eos on it.
-    for first in range(3, 200):
-        want = oracle.greedy([first], 40, eos_ids)
-        if want and want[-1] in eos_ids:
-            break
-    else:
-        pytest.skip("the random fixture model never emits EOS from a 1-token prompt")
-    got = runner.generate_tokens([first], greedy_config(40))
-    assert got == want and got[-1] == eos
-    runner.reset()
-    assert runner.generate_tokens([first], greedy_config(40, ignore_eos=True)) == (
-        oracle.greedy([first], 40)
-    )
+def test_eos_ends_generation(runner, manifest, oracle, eos_ids):
+    """Prompts whose eager continuation reaches EOS (ids from both the model and tokenizer)."""
+    references = [r for r in manifest["references"] if r["stops_at_eos"]]
+    assert references
+    for reference in references:
+        runner.reset()
+        got = runner.generate_tokens(reference["prompt_ids"], greedy_config(reference["n"]))
+        assert got == reference["output_ids"]
+        assert got[-1] in eos_ids
+        runner.reset()
+        longer = runner.generate_tokens(
+            reference["prompt_ids"], greedy_config(len(got) + 5, ignore_eos=True)
+        )
+        assert longer == oracle.greedy(reference["prompt_ids"], len(got) + 5)
 
 
 def test_stop_from_callback_ends_within_one_token(runner):
@@ -255,10 +251,7 @@ for bad in [("/nonexistent.pte", {tokenizer_path!r})]:
 assert "torch" not in sys.modules, "et_llm imported torch"
 sys.stderr.write("ok " + str(len(text)))
 """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert "ok " in done.stderr
