@@ -66,9 +66,20 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
 
 
 def run_worker(engine: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", engine, "--model", args.model,
-           "--tokenizer", args.tokenizer, "--new-tokens", str(args.new_tokens),
-           "--repeats", str(args.repeats)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        engine,
+        "--model",
+        args.model,
+        "--tokenizer",
+        args.tokenizer,
+        "--new-tokens",
+        str(args.new_tokens),
+        "--repeats",
+        str(args.repeats),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} worker failed:\n{done.stderr[-3000:]}")
@@ -95,8 +106,11 @@ def main() -> int:
     if not args.model:
         args.model, args.tokenizer = default_model()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.model, args.tokenizer, args.new_tokens,
-                                args.repeats)))
+        print(
+            json.dumps(
+                worker(args.worker, args.model, args.tokenizer, args.new_tokens, args.repeats)
+            )
+        )
         return 0
 
     results: dict[str, list[dict]] = {"et_llm": [], "upstream": []}
@@ -108,14 +122,20 @@ def main() -> int:
         return statistics.median(r[key] for r in results[engine])
 
     print(f"model: {args.model}")
-    print(f"prompt tokens: {results['et_llm'][0]['prompt_tokens']}, "
-          f"decoded tokens: {results['et_llm'][0]['generated']}, rounds: {args.rounds}")
+    print(
+        f"prompt tokens: {results['et_llm'][0]['prompt_tokens']}, "
+        f"decoded tokens: {results['et_llm'][0]['generated']}, rounds: {args.rounds}"
+    )
     print(f"{'engine':<10} {'prefill tok/s':>14} {'decode tok/s':>13}")
     for engine in results:
-        print(f"{engine:<10} {med(engine, 'prefill_tok_s'):>14.1f} {med(engine, 'decode_tok_s'):>13.1f}")
-    print(f"ratio et_llm/upstream: prefill "
-          f"{med('et_llm', 'prefill_tok_s') / med('upstream', 'prefill_tok_s'):.3f}x, decode "
-          f"{med('et_llm', 'decode_tok_s') / med('upstream', 'decode_tok_s'):.3f}x")
+        print(
+            f"{engine:<10} {med(engine, 'prefill_tok_s'):>14.1f} {med(engine, 'decode_tok_s'):>13.1f}"
+        )
+    print(
+        f"ratio et_llm/upstream: prefill "
+        f"{med('et_llm', 'prefill_tok_s') / med('upstream', 'prefill_tok_s'):.3f}x, decode "
+        f"{med('et_llm', 'decode_tok_s') / med('upstream', 'decode_tok_s'):.3f}x"
+    )
     print(f"et_llm time outside forward: {100 * med('et_llm', 'overhead'):.2f}% of a decode step")
     return 0
 

@@ -6,9 +6,8 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 import et_llm
+import pytest
 
 
 @pytest.fixture(scope="session")
