@@ -128,9 +128,8 @@ def main() -> int:
     )
     print(f"{'engine':<10} {'prefill tok/s':>14} {'decode tok/s':>13}")
     for engine in results:
-        print(
-            f"{engine:<10} {med(engine, 'prefill_tok_s'):>14.1f} {med(engine, 'decode_tok_s'):>13.1f}"
-        )
+        prefill, decode = med(engine, "prefill_tok_s"), med(engine, "decode_tok_s")
+        print(f"{engine:<10} {prefill:>14.1f} {decode:>13.1f}")
     print(
         f"ratio et_llm/upstream: prefill "
         f"{med('et_llm', 'prefill_tok_s') / med('upstream', 'prefill_tok_s'):.3f}x, decode "

@@ -54,7 +54,7 @@ def test_vocab(ours, hf_tokenizer):
 def test_streaming_pieces_are_whole_characters(ours):
     text = "".join(CORPUS)
     ids = ours.encode(text)
-    raw = b"".join(ours.decode_token(prev, tok) for prev, tok in zip([0, *ids], ids, strict=True))
+    raw = b"".join(ours.decode_token(prev, tok) for prev, tok in zip([0, *ids], ids, strict=False))
     assert raw.decode("utf-8") == text
     assert ours.decode(ids) == text
 
