@@ -43,7 +43,8 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
         received: list[Any] = []
         runner.reset()
         start = time.perf_counter()
-        runner.generate(PROMPT, config(n), lambda piece: None, received.append)
+        # No token callback: upstream's raises UnicodeDecodeError on partial UTF-8 pieces.
+        runner.generate(PROMPT, config(n), None, received.append)
         return time.perf_counter() - start, received[0]
 
     timed(8)  # warm-up: first-call costs (XNNPACK weight packing, page faults)
@@ -80,10 +81,13 @@ def run_worker(engine: str, args: argparse.Namespace) -> dict:
         "--repeats",
         str(args.repeats),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # Upstream's runner writes raw (possibly partial UTF-8) token bytes to stdout.
+    done = subprocess.run(cmd, capture_output=True, check=False)
+    stdout = done.stdout.decode("utf-8", errors="replace")
     if done.returncode != 0:
-        raise RuntimeError(f"{engine} worker failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        stderr = done.stderr.decode("utf-8", errors="replace")
+        raise RuntimeError(f"{engine} worker failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def default_model() -> tuple[str, str]:
