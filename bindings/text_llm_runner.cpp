@@ -1,6 +1,7 @@
 // TextLLMRunner for Python: upstream's constructor and methods, the GIL
 // released while C++ runs, and callbacks that re-acquire it. An exception in
 // a callback stops generation and is re-raised to the caller of generate().
+#include <map>
 #include <optional>
 #include <variant>
 
@@ -8,6 +9,7 @@
 
 #include "bindings.h"
 #include "et_llm/llm_runner_helpers.h"
+#include "et_llm/log_level.h"
 #include "et_llm/text_llm_runner.h"
 
 namespace et_llm::python {
@@ -214,6 +216,20 @@ void bind_text_llm_runner(py::module_& m) {
       py::arg("model_path"), "The constant (metadata) methods of a .pte, by name.");
   m.def("set_num_threads", [](size_t n) { check(set_num_threads(n)); }, py::arg("num_threads"));
   m.def("get_num_threads", &get_num_threads);
+  m.def(
+      "set_log_level",
+      [](const std::string& level) {
+        static const std::map<std::string, LogLevel> levels = {
+            {"debug", LogLevel::Debug}, {"info", LogLevel::Info},
+            {"error", LogLevel::Error}, {"off", LogLevel::Off}};
+        auto it = levels.find(level);
+        if (it == levels.end()) {
+          throw_error(Error(ErrorCode::InvalidArgument,
+                            "log level must be debug, info, error or off, got '" + level + "'"));
+        }
+        set_log_level(it->second);
+      },
+      py::arg("level"), "How much of the ExecuTorch runtime's log reaches stderr.");
 }
 
 }  // namespace et_llm::python

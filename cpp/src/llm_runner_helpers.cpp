@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "et_llm/hf_tokenizer.h"
+#include "et_llm/log_level.h"
 #include "executorch_error.h"
 
 namespace et_llm {
@@ -56,6 +57,7 @@ std::unique_ptr<Module> make_module(const std::string& model_path,
 
 Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
                                             const std::optional<std::string>& data_path) {
+  install_runtime_log_filter();
   ET_LLM_CHECK_OK(check_readable_file(model_path, "model"));
   if (data_path) {
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));

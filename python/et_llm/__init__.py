@@ -16,6 +16,7 @@ from et_llm._et_llm import (
     get_llm_metadata,
     get_num_threads,
     load_tokenizer,
+    set_log_level,
     set_num_threads,
 )
 from et_llm.errors import (
@@ -60,6 +61,7 @@ __all__ = [
     "get_llm_metadata",
     "get_num_threads",
     "load_tokenizer",
+    "set_log_level",
     "set_num_threads",
     "stream",
 ]

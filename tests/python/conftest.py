@@ -6,8 +6,9 @@ import json
 import os
 from pathlib import Path
 
-import et_llm
 import pytest
+
+import et_llm
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import et_llm
 import pytest
 
+import et_llm
 from tests.python.conftest import greedy_config, variant_names
 
 PROMPTS = [

@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-import et_llm
 import pytest
 
+import et_llm
 from tests.python.conftest import greedy_config
 
 PROMPT = "Hello, world! How are you doing"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import et_llm
 import pytest
 
+import et_llm
 from tests.fixtures.tokenizer_fixture import CORPUS
 
 EXTRA = [
