@@ -35,13 +35,18 @@ TokenId Sampler::sample_from_distribution(const Logits& logits) {
   // Inverse-CDF draw: one uniform number per token keeps a seeded run reproducible.
   const double target = std::uniform_real_distribution<double>(0.0, total)(rng_);
   double cumulative = 0.0;
+  size_t last_possible = 0;
   for (size_t i = 0; i < vocab; ++i) {
-    cumulative += probabilities_[i];
-    if (cumulative > target) {
-      return i;
+    if (probabilities_[i] > 0.0f) {
+      cumulative += probabilities_[i];
+      last_possible = i;
+      if (cumulative > target) {
+        return i;
+      }
     }
   }
-  return vocab - 1;
+  // Rounding left target just past the total: the last token that could be drawn.
+  return last_possible;
 }
 
 }  // namespace et_llm

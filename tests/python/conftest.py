@@ -59,6 +59,7 @@ def variant_names() -> list[str]:
     return [
         "export_llm_dynamic",
         "export_llm_static",
+        "export_llm_chunked",
         "cache_position",
         "no_kv",
         "prefill_decode",

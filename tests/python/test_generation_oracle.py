@@ -79,3 +79,13 @@ def test_reset_starts_over(variant_runner, hf_tokenizer, bos_id):
     variant_runner.reset()
     assert variant_runner.position == 0
     assert variant_runner.generate_tokens(ids, greedy_config(20)) == first
+
+
+def test_long_prompt_is_prefilled_in_chunks(
+    fixture_dir, tokenizer_path, oracle, hf_tokenizer, bos_id, eos_ids
+):
+    runner = et_llm.TextLLMRunner(str(fixture_dir / "export_llm_chunked.pte"), tokenizer_path)
+    assert runner.metadata["get_max_seq_len"] < runner.metadata["get_max_context_len"]
+    ids = prompt_ids(hf_tokenizer, bos_id, " ".join(PROMPTS * 2))
+    assert len(ids) > 2 * runner.metadata["get_max_seq_len"]  # three calls at least
+    assert runner.generate_tokens(ids, greedy_config(32)) == oracle.greedy(ids, 32, eos_ids)
