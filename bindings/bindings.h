@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "et_llm/error.h"
+#include "et_llm/tokenizer.h"
 
 namespace et_llm::python {
 
@@ -27,10 +28,20 @@ inline void check(const Error& error) {
   }
 }
 
+// A path (str/PathLike) or an et_llm.Tokenizer, as the runners accept it.
+std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer);
+
+// An et_llm.Tokenizer as is, or any Python object with encode() and decode()
+// (tokenizers.Tokenizer, a transformers tokenizer) wrapped as a Tokenizer
+// (python_tokenizer.cpp). Raises TypeError for other objects.
+std::shared_ptr<Tokenizer> tokenizer_from_python(const py::object& tokenizer);
+
 void bind_errors(py::module_& m);
 void bind_generation_config(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_tokenizer(py::module_& m);
+void bind_io_manager(py::module_& m);
 void bind_text_llm_runner(py::module_& m);
+void bind_decoder_llm_runner(py::module_& m);
 
 }  // namespace et_llm::python

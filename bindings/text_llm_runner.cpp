@@ -8,75 +8,24 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "callback_bridge.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "et_llm/log_level.h"
 #include "et_llm/text_llm_runner.h"
 
 namespace et_llm::python {
 
-namespace {
-
-// Carries Python callbacks into C++ and the first exception they raise back out.
-class CallbackBridge {
- public:
-  CallbackBridge(IRunner& runner, py::object token_callback, py::object stats_callback)
-      : runner_(runner),
-        token_callback_(std::move(token_callback)),
-        stats_callback_(std::move(stats_callback)) {}
-
-  TokenCallback token() {
-    if (token_callback_.is_none()) {
-      return {};
-    }
-    return [this](const std::string& piece) {
-      call([&] { token_callback_(py::str(piece)); });
-    };
-  }
-
-  StatsCallback stats() {
-    if (stats_callback_.is_none()) {
-      return {};
-    }
-    return [this](const Stats& stats) { call([&] { stats_callback_(stats); }); };
-  }
-
-  // Re-raises a callback's exception, if any (with the GIL held).
-  void rethrow() {
-    if (error_) {
-      py::error_already_set error = std::move(*error_);
-      error_.reset();
-      throw error;
-    }
-  }
-
- private:
-  template <typename F>
-  void call(F&& f) {
-    py::gil_scoped_acquire gil;
-    if (error_) {
-      return;
-    }
-    try {
-      f();
-    } catch (py::error_already_set& e) {
-      error_ = std::move(e);
-      runner_.stop();
-    }
-  }
-
-  IRunner& runner_;
-  py::object token_callback_;
-  py::object stats_callback_;
-  std::optional<py::error_already_set> error_;
-};
-
 std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
-  if (py::isinstance<Tokenizer>(tokenizer)) {
-    return tokenizer.cast<std::shared_ptr<Tokenizer>>();
+  const bool is_path = py::isinstance<py::str>(tokenizer) || py::isinstance<py::bytes>(tokenizer) ||
+                       py::hasattr(tokenizer, "__fspath__");
+  if (!is_path) {
+    return tokenizer_from_python(tokenizer);  // et_llm.Tokenizer, or wrapped encode()/decode()
   }
   const std::string path = py::str(py::module_::import("os").attr("fspath")(tokenizer));
   return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
 }
+
+namespace {
 
 std::string path_from(const py::object& path) {
   return py::str(py::module_::import("os").attr("fspath")(path));
@@ -100,7 +49,8 @@ std::vector<TokenId> tokens_from(const py::object& prompt) {
 void bind_text_llm_runner(py::module_& m) {
   py::class_<TextLLMRunner>(m, "TextLLMRunner", "Runner for text language models (.pte).")
       .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
-                       std::optional<py::object> data_path) {
+                       std::optional<py::object> data_path,
+                       std::shared_ptr<IIOManager> io_manager) {
              auto tokenizer = tokenizer_from(tokenizer_path);
              std::optional<std::string> data;
              if (data_path && !data_path->is_none()) {
@@ -110,11 +60,12 @@ void bind_text_llm_runner(py::module_& m) {
              Result<std::unique_ptr<TextLLMRunner>> runner = Error();
              {
                py::gil_scoped_release release;
-               runner = create_text_llm_runner(model, tokenizer, data);
+               runner = create_text_llm_runner(model, tokenizer, data, io_manager);
              }
              return unwrap(std::move(runner));
            }),
-           py::arg("model_path"), py::arg("tokenizer_path"), py::arg("data_path") = py::none())
+           py::arg("model_path"), py::arg("tokenizer_path"), py::arg("data_path") = py::none(),
+           py::kw_only(), py::arg("io_manager") = nullptr)
       .def(
           "generate",
           [](TextLLMRunner& self, const std::string& prompt,
@@ -190,7 +141,28 @@ void bind_text_llm_runner(py::module_& m) {
           },
           py::arg("prompt") = "Hello", py::arg("max_new_tokens") = 8)
       .def("stop", &TextLLMRunner::stop, "Ends a running generate() before its next token.")
-      .def("reset", &TextLLMRunner::reset, "Forgets the conversation (KV cache position 0).")
+      .def(
+          "reset",
+          [](TextLLMRunner& self) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.reset();
+            }
+            check(err);
+          },
+          "Forgets the conversation (KV cache position 0).")
+      .def(
+          "rewind",
+          [](TextLLMRunner& self, int64_t position) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.rewind(position);
+            }
+            check(err);
+          },
+          py::arg("position"), "Drops the conversation from `position` on.")
       .def("get_vocab_size", &TextLLMRunner::vocab_size)
       .def("is_loaded", &TextLLMRunner::is_loaded)
       .def_property_readonly("position", &TextLLMRunner::position,

@@ -38,6 +38,11 @@ Error GenerationConfig::validate() const {
   if (num_eos < 0) {
     return bad("num_eos must be >= 0, got " + std::to_string(num_eos));
   }
+  for (int64_t id : stop_token_ids) {
+    if (id < 0) {
+      return bad("stop_token_ids must be >= 0, got " + std::to_string(id));
+    }
+  }
   if (seed < -1) {
     return bad("seed must be -1 (random) or >= 0, got " + std::to_string(seed));
   }
@@ -50,7 +55,11 @@ std::string GenerationConfig::to_string() const {
       << ", max_new_tokens=" << max_new_tokens << ", warming=" << (warming ? "True" : "False")
       << ", seq_len=" << seq_len << ", temperature=" << temperature << ", num_bos=" << num_bos
       << ", num_eos=" << num_eos << ", ignore_eos=" << (ignore_eos ? "True" : "False")
-      << ", seed=" << seed << ")";
+      << ", seed=" << seed << ", stop_token_ids=[";
+  for (size_t i = 0; i < stop_token_ids.size(); ++i) {
+    out << (i ? ", " : "") << stop_token_ids[i];
+  }
+  out << "])";
   return out.str();
 }
 

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "et_llm/hf_tokenizer.h"
 #include "et_llm/log_level.h"
 #include "executorch_error.h"
 
@@ -27,17 +26,6 @@ Error check_readable_file(const std::string& path, const char* what) {
 }
 
 }  // namespace
-
-Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path) {
-  std::error_code ec;
-  ET_LLM_CHECK(!path.empty(), InvalidArgument, "tokenizer path is empty");
-  ET_LLM_CHECK(std::filesystem::exists(path, ec), NotFound, "tokenizer not found: " + path);
-  auto hf = HFTokenizer::load(path);
-  if (!hf.ok()) {
-    return hf.error();
-  }
-  return std::unique_ptr<Tokenizer>(std::move(hf).get());
-}
 
 namespace {
 
@@ -87,19 +75,21 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
 
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
-    const std::optional<std::string>& data_path) {
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager) {
   ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
   ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
-  auto runner = std::make_unique<TextLLMRunner>(std::move(module), std::move(tokenizer));
+  auto runner = std::make_unique<TextLLMRunner>(std::move(module), std::move(tokenizer),
+                                                std::move(io_manager));
   ET_LLM_CHECK_OK(runner->load());
   return runner;
 }
 
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, const std::string& tokenizer_path,
-    const std::optional<std::string>& data_path) {
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager) {
   ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
-  return create_text_llm_runner(model_path, std::move(tokenizer), data_path);
+  return create_text_llm_runner(model_path, std::move(tokenizer), data_path,
+                                std::move(io_manager));
 }
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path) {

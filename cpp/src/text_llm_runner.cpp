@@ -2,7 +2,9 @@
 
 #include <unordered_set>
 
+#include "et_llm/default_io_manager.h"
 #include "et_llm/sampler.h"
+#include "et_llm/static_kv_cache_io_manager.h"
 #include "executorch_error.h"
 
 namespace et_llm {
@@ -37,8 +39,11 @@ Error busy_error() {
 }  // namespace
 
 TextLLMRunner::TextLLMRunner(std::unique_ptr<executorch::extension::Module> module,
-                             std::shared_ptr<Tokenizer> tokenizer)
-    : module_(std::move(module)), tokenizer_(std::move(tokenizer)) {}
+                             std::shared_ptr<Tokenizer> tokenizer,
+                             std::shared_ptr<IIOManager> io_manager)
+    : module_(std::move(module)),
+      tokenizer_(std::move(tokenizer)),
+      io_manager_(std::move(io_manager)) {}
 
 Error TextLLMRunner::load() {
   if (loaded_) {
@@ -52,7 +57,13 @@ Error TextLLMRunner::load() {
     return detail::from_executorch(err, ErrorCode::InvalidProgram, "cannot load the program");
   }
   ET_LLM_ASSIGN_OR_RETURN(metadata_, read_llm_metadata(*module_));
-  decoder_ = std::make_unique<TextDecoderRunner>(module_.get(), metadata_);
+  if (!io_manager_) {
+    // The program's signature says where its KV cache lives.
+    io_manager_ = StaticKVCacheIOManager::matches(*module_, "forward")
+                      ? std::shared_ptr<IIOManager>(std::make_shared<StaticKVCacheIOManager>())
+                      : std::make_shared<DefaultIOManager>();
+  }
+  decoder_ = std::make_unique<TextDecoderRunner>(module_.get(), io_manager_, metadata_);
   ET_LLM_CHECK_OK(decoder_->load());
   prefiller_ = std::make_unique<TextPrefiller>(decoder_.get());
 
@@ -78,16 +89,30 @@ int64_t TextLLMRunner::vocab_size() const {
   return tokenizer_ ? static_cast<int64_t>(tokenizer_->vocab_size()) : -1;
 }
 
-void TextLLMRunner::reset() {
+Error TextLLMRunner::reset() {
   position_ = 0;
   pending_token_.reset();
   last_fed_token_.reset();
   last_logits_.clear();
   generated_.clear();
-  if (decoder_) {
-    decoder_->reset();
-  }
   stats_.reset();
+  return decoder_ ? decoder_->reset() : Error();
+}
+
+Error TextLLMRunner::rewind(int64_t position) {
+  ET_LLM_CHECK(position >= 0 && position <= position_, InvalidArgument,
+               "rewind position " + std::to_string(position) + " is outside 0.." +
+                   std::to_string(position_));
+  BusyGuard guard(busy_);
+  if (!guard.acquired()) {
+    return busy_error();
+  }
+  position_ = position;
+  // What was sampled or prefilled after `position` is forgotten too.
+  pending_token_.reset();
+  last_fed_token_.reset();
+  last_logits_.clear();
+  return decoder_ ? decoder_->rewind(position) : Error();
 }
 
 Result<std::vector<TokenId>> TextLLMRunner::encode_prompt(const std::string& prompt,
@@ -107,9 +132,7 @@ Error TextLLMRunner::feed(std::vector<TokenId> tokens, bool* stopped) {
   if (tokens.empty()) {
     return Error();
   }
-  const int64_t context = decoder_->has_kv_cache()
-                              ? metadata_.max_context_len
-                              : static_cast<int64_t>(decoder_->max_tokens_per_step());
+  const int64_t context = decoder_->max_context_len();
   const int64_t needed = position_ + static_cast<int64_t>(tokens.size());
   ET_LLM_CHECK(needed <= context, ContextOverflow,
                "the prompt needs " + std::to_string(tokens.size()) + " positions but only " +
@@ -119,6 +142,8 @@ Error TextLLMRunner::feed(std::vector<TokenId> tokens, bool* stopped) {
 
   auto result = prefiller_->prefill(tokens, position_, &stop_requested_);
   if (!result.ok()) {
+    // Chunks fed before the failure are dropped so the cache matches position_.
+    (void)decoder_->rewind(position_);
     return result.error();
   }
   pending_token_.reset();
@@ -226,20 +251,19 @@ Error TextLLMRunner::run_generation(std::vector<TokenId> prompt_tokens,
   stats_.prefill_time_us = time_in_us() - prefill_begin;
   stats_.prompt_eval_end_ms = time_in_ms();
 
-  const int64_t context =
-      decoder_->has_kv_cache() ? metadata_.max_context_len
-                               : static_cast<int64_t>(decoder_->max_tokens_per_step());
+  const int64_t context = decoder_->max_context_len();
   // The first new token takes no position until it is fed, hence the +1.
   const int32_t max_new_tokens = config.resolve_max_new_tokens(context + 1, position_);
   Sampler sampler(config.temperature, config.seed);
   const Logits first{last_logits_.data(), ScalarType::Float, last_logits_.size()};
   auto result = generator_->generate(first, last_fed_token_.value_or(0), position_,
-                                     max_new_tokens, sampler, config.ignore_eos, callback,
+                                     max_new_tokens, sampler, config.ignore_eos,
+                                     config.stop_token_ids, callback,
                                      &stop_requested_, &stats_);
   last_logits_.clear();
   if (!result.ok()) {
     // The cache holds an unknown number of the new tokens: start over cleanly.
-    reset();
+    (void)reset();
     return result.error();
   }
   generated_ = std::move(result->tokens);
@@ -268,8 +292,8 @@ Error TextLLMRunner::warmup(const std::string& prompt, int32_t max_new_tokens) {
   config.temperature = 0.0f;
   config.max_new_tokens = max_new_tokens;
   Error err = generate(prompt, config);
-  reset();
-  return err;
+  Error reset_err = reset();
+  return err.ok() ? reset_err : err;
 }
 
 }  // namespace et_llm

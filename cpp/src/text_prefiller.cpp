@@ -8,8 +8,7 @@ Result<PrefillResult> TextPrefiller::prefill(const std::vector<TokenId>& tokens,
                                              int64_t start_pos, const std::atomic<bool>* stop) {
   ET_LLM_CHECK(!tokens.empty(), InvalidArgument, "nothing to prefill: the prompt has no tokens");
   PrefillResult result;
-  // No-KV programs rerun the whole history anyway: one call is enough.
-  const size_t chunk = decoder_->has_kv_cache() ? decoder_->max_tokens_per_step() : tokens.size();
+  const size_t chunk = decoder_->max_tokens_per_step();
   while (result.num_consumed < tokens.size()) {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
       result.stopped = true;

@@ -1,5 +1,7 @@
 #include "et_llm/text_token_generator.h"
 
+#include <algorithm>
+
 namespace et_llm {
 
 TextTokenGenerator::TextTokenGenerator(TextDecoderRunner* decoder, const Tokenizer* tokenizer,
@@ -8,7 +10,8 @@ TextTokenGenerator::TextTokenGenerator(TextDecoderRunner* decoder, const Tokeniz
 
 Result<TokenGenerationResult> TextTokenGenerator::generate(
     const Logits& first_logits, TokenId prev_token, int64_t start_pos, int32_t max_new_tokens,
-    Sampler& sampler, bool ignore_eos, const TokenCallback& token_callback,
+    Sampler& sampler, bool ignore_eos, const std::vector<int64_t>& stop_token_ids,
+    const TokenCallback& token_callback,
     const std::atomic<bool>* stop, Stats* stats) {
   TokenGenerationResult result;
   result.tokens.reserve(static_cast<size_t>(max_new_tokens));
@@ -41,7 +44,9 @@ Result<TokenGenerationResult> TextTokenGenerator::generate(
     }
     result.tokens.push_back(token);
     const bool is_eos = eos_ids_.count(token) > 0;
-    if (is_eos && !ignore_eos) {
+    const bool is_stop = std::find(stop_token_ids.begin(), stop_token_ids.end(),
+                                   static_cast<int64_t>(token)) != stop_token_ids.end();
+    if ((is_eos && !ignore_eos) || is_stop) {
       result.hit_eos = true;
       break;
     }

@@ -9,7 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from et_llm._et_llm import (
+    DecoderGenerateOutput,
+    DecoderLLMRunner,
+    DefaultIOManager,
     GenerationConfig,
+    IIOManager,
+    ProgramInfo,
+    StaticKVCacheIOManager,
     Stats,
     TextLLMRunner,
     Tokenizer,
@@ -33,6 +39,7 @@ from et_llm.errors import (
     NotSupportedError,
     TokenizerError,
 )
+from et_llm.kv_cache import NumpyKVCache
 from et_llm.streaming import stream
 
 __version__ = "0.1.0"
@@ -43,17 +50,24 @@ cmake_prefix_path: str = str(Path(__file__).parent)
 __all__ = [
     "CallbackError",
     "ContextLengthExceededError",
+    "DecoderGenerateOutput",
+    "DecoderLLMRunner",
+    "DefaultIOManager",
     "Error",
     "ErrorCode",
     "ExecutionError",
     "GenerationConfig",
+    "IIOManager",
     "InternalError",
     "InvalidArgumentError",
     "InvalidProgramError",
     "InvalidStateError",
     "NotFoundError",
     "NotSupportedError",
+    "NumpyKVCache",
+    "ProgramInfo",
     "Stats",
+    "StaticKVCacheIOManager",
     "TextLLMRunner",
     "Tokenizer",
     "TokenizerError",

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "et_llm/error.h"
 
@@ -18,6 +19,9 @@ struct GenerationConfig {
   int32_t num_eos = 0;          // EOS ids appended to the prompt
   bool ignore_eos = false;      // keep generating after an EOS id
   int64_t seed = -1;            // sampling seed; -1: nondeterministic
+  // Ids that end generation besides the EOS ids; they end it even with
+  // ignore_eos (HF's eos_token_id = ignore_eos + these).
+  std::vector<int64_t> stop_token_ids;
 
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.

@@ -1,5 +1,6 @@
-// One-call constructors: a tokenizer from a path, a runner from a .pte and a
-// tokenizer, and the metadata of a .pte without building a runner.
+// One-call constructors: a runner from a .pte and a tokenizer, and the
+// metadata of a .pte without building a runner. load_tokenizer() lives in
+// tokenizer_loader.h, included here.
 #pragma once
 
 #include <memory>
@@ -10,24 +11,24 @@
 #include "et_llm/llm_metadata.h"
 #include "et_llm/text_llm_runner.h"
 #include "et_llm/tokenizer.h"
+#include "et_llm/tokenizer_loader.h"  // load_tokenizer
 
 namespace et_llm {
-
-// A tokenizer file or a directory holding one; the format is detected from the content.
-Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path);
 
 // Opens the .pte (and its .ptd weights when `data_path` is given); NotFound or
 // InvalidProgram when it cannot be read.
 Result<std::unique_ptr<executorch::extension::Module>> load_module(
     const std::string& model_path, const std::optional<std::string>& data_path = std::nullopt);
 
-// A loaded runner, ready to generate.
+// A loaded runner, ready to generate. `io_manager` as in TextLLMRunner.
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
-    const std::optional<std::string>& data_path = std::nullopt);
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr);
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, const std::string& tokenizer_path,
-    const std::optional<std::string>& data_path = std::nullopt);
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr);
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
 

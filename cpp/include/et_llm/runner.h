@@ -24,7 +24,7 @@ class IRunner {
   // Ends a running generate() (from any thread) before its next token.
   virtual void stop() = 0;
   // Forgets the conversation: the next generate() starts at position 0.
-  virtual void reset() = 0;
+  virtual Error reset() = 0;
 };
 
 }  // namespace et_llm

@@ -10,6 +10,7 @@
 
 #include <executorch/extension/module/module.h>
 
+#include "et_llm/io_manager.h"
 #include "et_llm/llm_metadata.h"
 #include "et_llm/runner.h"
 #include "et_llm/stats.h"
@@ -22,8 +23,11 @@ namespace et_llm {
 
 class TextLLMRunner : public IRunner {
  public:
+  // Without `io_manager`, load() picks a StaticKVCacheIOManager for programs
+  // that take their KV cache as inputs and a DefaultIOManager otherwise.
   TextLLMRunner(std::unique_ptr<executorch::extension::Module> module,
-                std::shared_ptr<Tokenizer> tokenizer);
+                std::shared_ptr<Tokenizer> tokenizer,
+                std::shared_ptr<IIOManager> io_manager = nullptr);
 
   bool is_loaded() const override { return loaded_; }
   Error load() override;
@@ -41,7 +45,10 @@ class TextLLMRunner : public IRunner {
   Error warmup(const std::string& prompt = "Hello", int32_t max_new_tokens = 8);
 
   void stop() override { stop_requested_.store(true, std::memory_order_relaxed); }
-  void reset() override;
+  Error reset() override;
+  // Drops the conversation from `position` on (<= position()); the next
+  // generate() continues from there.
+  Error rewind(int64_t position);
 
   // Token ids of the last generate(): the continuation only, EOS included if hit.
   const std::vector<TokenId>& generated_tokens() const { return generated_; }
@@ -53,6 +60,7 @@ class TextLLMRunner : public IRunner {
   // Whether the last generate() ended on an EOS id (the last generated token).
   bool last_generation_hit_eos() const { return hit_eos_; }
   const Stats& stats() const { return stats_; }
+  IIOManager& io_manager() { return *io_manager_; }
   // Vocabulary size: the model's when it says, else the tokenizer's.
   int64_t vocab_size() const;
 
@@ -67,6 +75,7 @@ class TextLLMRunner : public IRunner {
 
   std::unique_ptr<executorch::extension::Module> module_;
   std::shared_ptr<Tokenizer> tokenizer_;
+  std::shared_ptr<IIOManager> io_manager_;
   LlmMetadata metadata_;
   std::unique_ptr<TextDecoderRunner> decoder_;
   std::unique_ptr<TextPrefiller> prefiller_;

@@ -33,11 +33,12 @@ class TextTokenGenerator {
 
   // Samples the first token from `first_logits` (the prompt's last position,
   // `prev_token` being the prompt's last token), then decodes from `start_pos`.
-  // `token_callback` receives whole UTF-8 characters only; the EOS that ends
-  // generation is not passed to it.
+  // `token_callback` receives whole UTF-8 characters only; the EOS (or stop
+  // token) that ends generation is not passed to it.
   Result<TokenGenerationResult> generate(const Logits& first_logits, TokenId prev_token,
                                          int64_t start_pos, int32_t max_new_tokens,
                                          Sampler& sampler, bool ignore_eos,
+                                         const std::vector<int64_t>& stop_token_ids,
                                          const TokenCallback& token_callback,
                                          const std::atomic<bool>* stop, Stats* stats);
 

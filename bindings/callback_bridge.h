@@ -1,0 +1,66 @@
+// CallbackBridge: carries Python callbacks into C++ (re-acquiring the GIL for
+// each call) and the first exception they raise back out; that exception
+// stops the runner and is re-raised to the caller.
+#pragma once
+
+#include <optional>
+
+#include "bindings.h"
+#include "et_llm/runner.h"
+
+namespace et_llm::python {
+
+class CallbackBridge {
+ public:
+  CallbackBridge(IRunner& runner, py::object token_callback, py::object stats_callback)
+      : runner_(runner),
+        token_callback_(std::move(token_callback)),
+        stats_callback_(std::move(stats_callback)) {}
+
+  TokenCallback token() {
+    if (token_callback_.is_none()) {
+      return {};
+    }
+    return [this](const std::string& piece) {
+      call([&] { token_callback_(py::str(piece)); });
+    };
+  }
+
+  StatsCallback stats() {
+    if (stats_callback_.is_none()) {
+      return {};
+    }
+    return [this](const Stats& stats) { call([&] { stats_callback_(stats); }); };
+  }
+
+  // Re-raises a callback's exception, if any (with the GIL held).
+  void rethrow() {
+    if (error_) {
+      py::error_already_set error = std::move(*error_);
+      error_.reset();
+      throw error;
+    }
+  }
+
+ private:
+  template <typename F>
+  void call(F&& f) {
+    py::gil_scoped_acquire gil;
+    if (error_) {
+      return;
+    }
+    try {
+      f();
+    } catch (py::error_already_set& e) {
+      error_ = std::move(e);
+      runner_.stop();
+    }
+  }
+
+  IRunner& runner_;
+  py::object token_callback_;
+  py::object stats_callback_;
+  std::optional<py::error_already_set> error_;
+};
+
+}  // namespace et_llm::python
