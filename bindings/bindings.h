@@ -40,6 +40,7 @@ void bind_errors(py::module_& m);
 void bind_generation_config(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_tokenizer(py::module_& m);
+void bind_sampler(py::module_& m);
 void bind_io_manager(py::module_& m);
 void bind_text_llm_runner(py::module_& m);
 void bind_decoder_llm_runner(py::module_& m);

@@ -9,7 +9,10 @@ void bind_generation_config(py::module_& m) {
   py::class_<GenerationConfig>(m, "GenerationConfig", "Configuration for text generation.")
       .def(py::init([](bool echo, int32_t max_new_tokens, bool warming, int32_t seq_len,
                        float temperature, int32_t num_bos, int32_t num_eos, bool ignore_eos,
-                       int64_t seed, std::vector<int64_t> stop_token_ids) {
+                       int64_t seed, std::vector<int64_t> stop_token_ids,
+                       std::vector<std::string> stop, int32_t top_k, float top_p, float min_p,
+                       float repetition_penalty, float frequency_penalty, float presence_penalty,
+                       int32_t penalty_last_n) {
              GenerationConfig config;
              config.echo = echo;
              config.max_new_tokens = max_new_tokens;
@@ -21,13 +24,25 @@ void bind_generation_config(py::module_& m) {
              config.ignore_eos = ignore_eos;
              config.seed = seed;
              config.stop_token_ids = std::move(stop_token_ids);
+             config.stop = std::move(stop);
+             config.top_k = top_k;
+             config.top_p = top_p;
+             config.min_p = min_p;
+             config.repetition_penalty = repetition_penalty;
+             config.frequency_penalty = frequency_penalty;
+             config.presence_penalty = presence_penalty;
+             config.penalty_last_n = penalty_last_n;
              check(config.validate());
              return config;
            }),
            py::kw_only(), py::arg("echo") = true, py::arg("max_new_tokens") = -1,
            py::arg("warming") = false, py::arg("seq_len") = -1, py::arg("temperature") = 0.8f,
            py::arg("num_bos") = 0, py::arg("num_eos") = 0, py::arg("ignore_eos") = false,
-           py::arg("seed") = -1, py::arg("stop_token_ids") = std::vector<int64_t>{})
+           py::arg("seed") = -1, py::arg("stop_token_ids") = std::vector<int64_t>{},
+           py::arg("stop") = std::vector<std::string>{}, py::arg("top_k") = 0,
+           py::arg("top_p") = 1.0f, py::arg("min_p") = 0.0f,
+           py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
+           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64)
       .def_readwrite("echo", &GenerationConfig::echo)
       .def_readwrite("max_new_tokens", &GenerationConfig::max_new_tokens)
       .def_readwrite("warming", &GenerationConfig::warming)
@@ -38,6 +53,14 @@ void bind_generation_config(py::module_& m) {
       .def_readwrite("ignore_eos", &GenerationConfig::ignore_eos)
       .def_readwrite("seed", &GenerationConfig::seed)
       .def_readwrite("stop_token_ids", &GenerationConfig::stop_token_ids)
+      .def_readwrite("stop", &GenerationConfig::stop)
+      .def_readwrite("top_k", &GenerationConfig::top_k)
+      .def_readwrite("top_p", &GenerationConfig::top_p)
+      .def_readwrite("min_p", &GenerationConfig::min_p)
+      .def_readwrite("repetition_penalty", &GenerationConfig::repetition_penalty)
+      .def_readwrite("frequency_penalty", &GenerationConfig::frequency_penalty)
+      .def_readwrite("presence_penalty", &GenerationConfig::presence_penalty)
+      .def_readwrite("penalty_last_n", &GenerationConfig::penalty_last_n)
       .def("resolve_max_new_tokens", &GenerationConfig::resolve_max_new_tokens,
            py::arg("max_context_len"), py::arg("num_tokens_occupied"))
       .def("validate", [](const GenerationConfig& config) { check(config.validate()); })

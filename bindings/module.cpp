@@ -8,6 +8,7 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_generation_config(m);
   bind_stats(m);
   bind_tokenizer(m);
+  bind_sampler(m);
   bind_io_manager(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);

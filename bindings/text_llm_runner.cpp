@@ -31,15 +31,6 @@ std::string path_from(const py::object& path) {
   return py::str(py::module_::import("os").attr("fspath")(path));
 }
 
-// The text of the last generation, exactly what the callbacks received after the echo.
-std::string generated_text(const TextLLMRunner& runner) {
-  std::vector<TokenId> ids = runner.generated_tokens();
-  if (runner.last_generation_hit_eos() && !ids.empty()) {
-    ids.pop_back();
-  }
-  return unwrap(runner.tokenizer().decode(ids));
-}
-
 std::vector<TokenId> tokens_from(const py::object& prompt) {
   return prompt.cast<std::vector<TokenId>>();
 }
@@ -80,7 +71,7 @@ void bind_text_llm_runner(py::module_& m) {
             }
             bridge.rethrow();
             check(err);
-            return generated_text(self);
+            return self.generated_text();
           },
           py::arg("prompt"), py::arg("config") = py::none(),
           py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),

@@ -45,11 +45,7 @@ Result<DecoderGenerateOutput> DecoderLLMRunner::generate(
   output.new_tokens = runner_->generated_tokens();
   output.sequences.insert(output.sequences.end(), output.new_tokens.begin(),
                           output.new_tokens.end());
-  std::vector<TokenId> text_ids = output.new_tokens;
-  if (runner_->last_generation_hit_eos() && !text_ids.empty()) {
-    text_ids.pop_back();
-  }
-  ET_LLM_ASSIGN_OR_RETURN(output.text, runner_->tokenizer().decode(text_ids));
+  output.text = runner_->generated_text();
   return output;
 }
 

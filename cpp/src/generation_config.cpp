@@ -38,6 +38,29 @@ Error GenerationConfig::validate() const {
   if (num_eos < 0) {
     return bad("num_eos must be >= 0, got " + std::to_string(num_eos));
   }
+  if (top_k < 0) {
+    return bad("top_k must be >= 0, got " + std::to_string(top_k));
+  }
+  if (!(top_p > 0.0f && top_p <= 1.0f)) {
+    return bad("top_p must be in (0, 1], got " + std::to_string(top_p));
+  }
+  if (!(min_p >= 0.0f && min_p <= 1.0f)) {
+    return bad("min_p must be in [0, 1], got " + std::to_string(min_p));
+  }
+  if (!(repetition_penalty > 0.0f) || !std::isfinite(repetition_penalty)) {
+    return bad("repetition_penalty must be > 0, got " + std::to_string(repetition_penalty));
+  }
+  if (!std::isfinite(frequency_penalty) || !std::isfinite(presence_penalty)) {
+    return bad("frequency_penalty and presence_penalty must be finite");
+  }
+  if (penalty_last_n < -1) {
+    return bad("penalty_last_n must be -1 (all) or >= 0, got " + std::to_string(penalty_last_n));
+  }
+  for (const std::string& text : stop) {
+    if (text.empty()) {
+      return bad("stop strings must not be empty");
+    }
+  }
   for (int64_t id : stop_token_ids) {
     if (id < 0) {
       return bad("stop_token_ids must be >= 0, got " + std::to_string(id));
@@ -55,7 +78,11 @@ std::string GenerationConfig::to_string() const {
       << ", max_new_tokens=" << max_new_tokens << ", warming=" << (warming ? "True" : "False")
       << ", seq_len=" << seq_len << ", temperature=" << temperature << ", num_bos=" << num_bos
       << ", num_eos=" << num_eos << ", ignore_eos=" << (ignore_eos ? "True" : "False")
-      << ", seed=" << seed << ", stop_token_ids=[";
+      << ", seed=" << seed << ", top_k=" << top_k << ", top_p=" << top_p
+      << ", min_p=" << min_p << ", repetition_penalty=" << repetition_penalty
+      << ", frequency_penalty=" << frequency_penalty
+      << ", presence_penalty=" << presence_penalty << ", penalty_last_n=" << penalty_last_n
+      << ", stop_token_ids=[";
   for (size_t i = 0; i < stop_token_ids.size(); ++i) {
     out << (i ? ", " : "") << stop_token_ids[i];
   }

@@ -226,6 +226,7 @@ Error TextLLMRunner::run_generation(std::vector<TokenId> prompt_tokens,
   }
   stop_requested_.store(false);
   generated_.clear();
+  generated_text_.clear();
   hit_eos_ = false;
   const TokenCallback callback = config.warming ? TokenCallback() : token_callback;
   stats_.token_encode_end_ms = time_in_ms();
@@ -238,6 +239,10 @@ Error TextLLMRunner::run_generation(std::vector<TokenId> prompt_tokens,
     callback(echo_text);
   }
 
+  const SamplingParams sampling = SamplingParams::from(config);
+  // The penalties see this turn's prompt before the generated tokens.
+  const std::vector<TokenId> penalty_context =
+      sampling.has_penalties() ? prompt_tokens : std::vector<TokenId>();
   const int64_t prefill_begin = time_in_us();
   stats_.model_execution_start_ms = time_in_ms();
   if (have_new_input) {
@@ -254,11 +259,10 @@ Error TextLLMRunner::run_generation(std::vector<TokenId> prompt_tokens,
   const int64_t context = decoder_->max_context_len();
   // The first new token takes no position until it is fed, hence the +1.
   const int32_t max_new_tokens = config.resolve_max_new_tokens(context + 1, position_);
-  Sampler sampler(config.temperature, config.seed);
+  Sampler sampler(sampling);
   const Logits first{last_logits_.data(), ScalarType::Float, last_logits_.size()};
-  auto result = generator_->generate(first, last_fed_token_.value_or(0), position_,
-                                     max_new_tokens, sampler, config.ignore_eos,
-                                     config.stop_token_ids, callback,
+  auto result = generator_->generate(first, penalty_context, last_fed_token_.value_or(0),
+                                     position_, max_new_tokens, sampler, config, callback,
                                      &stop_requested_, &stats_);
   last_logits_.clear();
   if (!result.ok()) {
@@ -267,6 +271,7 @@ Error TextLLMRunner::run_generation(std::vector<TokenId> prompt_tokens,
     return result.error();
   }
   generated_ = std::move(result->tokens);
+  generated_text_ = std::move(result->text);
   hit_eos_ = result->hit_eos;
   if (!generated_.empty()) {
     // All but the last sampled token were fed at position_, position_+1, ...

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stop_string_filter.h"
+
 namespace et_llm {
 
 TextTokenGenerator::TextTokenGenerator(TextDecoderRunner* decoder, const Tokenizer* tokenizer,
@@ -9,18 +11,33 @@ TextTokenGenerator::TextTokenGenerator(TextDecoderRunner* decoder, const Tokeniz
     : decoder_(decoder), tokenizer_(tokenizer), eos_ids_(std::move(eos_ids)) {}
 
 Result<TokenGenerationResult> TextTokenGenerator::generate(
-    const Logits& first_logits, TokenId prev_token, int64_t start_pos, int32_t max_new_tokens,
-    Sampler& sampler, bool ignore_eos, const std::vector<int64_t>& stop_token_ids,
-    const TokenCallback& token_callback,
-    const std::atomic<bool>* stop, Stats* stats) {
+    const Logits& first_logits, const std::vector<TokenId>& context, TokenId prev_token,
+    int64_t start_pos, int32_t max_new_tokens, Sampler& sampler, const GenerationConfig& config,
+    const TokenCallback& token_callback, const std::atomic<bool>* stop, Stats* stats) {
   TokenGenerationResult result;
   result.tokens.reserve(static_cast<size_t>(max_new_tokens));
-  Utf8StreamDecoder text;
+  Utf8StreamDecoder utf8;
+  detail::StopStringFilter stop_strings(config.stop);
+  auto emit = [&](const std::string& piece) {
+    if (!piece.empty()) {
+      result.text += piece;
+      if (token_callback) {
+        token_callback(piece);
+      }
+    }
+  };
+  // What the penalties look at: the prompt, then each generated token.
+  const bool penalize = sampler.params().has_penalties();
+  std::vector<TokenId> recent;
+  if (penalize) {
+    recent.reserve(context.size() + static_cast<size_t>(max_new_tokens));
+    recent = context;
+  }
+
   Logits logits = first_logits;
   int64_t pos = start_pos;
   const int64_t loop_begin = time_in_us();
   int64_t forward_us = 0;
-
   for (int32_t i = 0; i < max_new_tokens; ++i) {
     if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
       result.stopped = true;
@@ -35,7 +52,7 @@ Result<TokenGenerationResult> TextTokenGenerator::generate(
     if (stats != nullptr) {
       stats->on_sampling_begin();
     }
-    const TokenId token = sampler.sample(logits);
+    const TokenId token = sampler.sample(logits, recent);
     if (stats != nullptr) {
       stats->on_sampling_end();
       if (i == 0) {
@@ -43,26 +60,32 @@ Result<TokenGenerationResult> TextTokenGenerator::generate(
       }
     }
     result.tokens.push_back(token);
+    if (penalize) {
+      recent.push_back(token);
+    }
     const bool is_eos = eos_ids_.count(token) > 0;
-    const bool is_stop = std::find(stop_token_ids.begin(), stop_token_ids.end(),
-                                   static_cast<int64_t>(token)) != stop_token_ids.end();
-    if ((is_eos && !ignore_eos) || is_stop) {
+    const bool is_stop_id =
+        std::find(config.stop_token_ids.begin(), config.stop_token_ids.end(),
+                  static_cast<int64_t>(token)) != config.stop_token_ids.end();
+    if ((is_eos && !config.ignore_eos) || is_stop_id) {
       result.hit_eos = true;
       break;
     }
-    if (token_callback) {
-      ET_LLM_ASSIGN_OR_RETURN(std::string bytes, tokenizer_->decode_token(prev_token, token));
-      std::string piece = text.push(bytes);
-      if (!piece.empty()) {
-        token_callback(piece);
-      }
+    ET_LLM_ASSIGN_OR_RETURN(std::string bytes, tokenizer_->decode_token(prev_token, token));
+    bool matched = false;
+    emit(stop_strings.push(utf8.push(bytes), &matched));
+    if (matched) {
+      result.hit_stop_string = true;
+      break;
     }
     prev_token = token;
   }
-  if (token_callback) {
-    std::string rest = text.flush();
-    if (!rest.empty()) {
-      token_callback(rest);
+  if (!result.hit_stop_string) {
+    bool matched = false;
+    emit(stop_strings.push(utf8.flush(), &matched));
+    result.hit_stop_string = matched;
+    if (!matched) {
+      emit(stop_strings.flush());
     }
   }
   if (stats != nullptr) {

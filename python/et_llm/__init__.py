@@ -15,6 +15,7 @@ from et_llm._et_llm import (
     GenerationConfig,
     IIOManager,
     ProgramInfo,
+    Sampler,
     StaticKVCacheIOManager,
     Stats,
     TextLLMRunner,
@@ -24,6 +25,7 @@ from et_llm._et_llm import (
     load_tokenizer,
     set_log_level,
     set_num_threads,
+    tokenizer_from_python,
 )
 from et_llm.errors import (
     CallbackError,
@@ -66,6 +68,7 @@ __all__ = [
     "NotSupportedError",
     "NumpyKVCache",
     "ProgramInfo",
+    "Sampler",
     "Stats",
     "StaticKVCacheIOManager",
     "TextLLMRunner",
@@ -78,4 +81,5 @@ __all__ = [
     "set_log_level",
     "set_num_threads",
     "stream",
+    "tokenizer_from_python",
 ]

@@ -2,9 +2,19 @@
 
 from collections.abc import Callable, Sequence
 from os import PathLike
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
 
 _Path = str | PathLike[str]
+
+class _TokenizerLike(Protocol):
+    """Any tokenizer object with encode() and decode(): tokenizers.Tokenizer, transformers."""
+
+    @property
+    def encode(self) -> Callable[..., Any]: ...
+    @property
+    def decode(self) -> Callable[..., Any]: ...
 
 class GenerationConfig:
     echo: bool
@@ -16,6 +26,15 @@ class GenerationConfig:
     num_eos: int
     ignore_eos: bool
     seed: int
+    stop_token_ids: list[int]
+    stop: list[str]
+    top_k: int
+    top_p: float
+    min_p: float
+    repetition_penalty: float
+    frequency_penalty: float
+    presence_penalty: float
+    penalty_last_n: int
     def __init__(
         self,
         *,
@@ -28,6 +47,15 @@ class GenerationConfig:
         num_eos: int = 0,
         ignore_eos: bool = False,
         seed: int = -1,
+        stop_token_ids: Sequence[int] = (),
+        stop: Sequence[str] = (),
+        top_k: int = 0,
+        top_p: float = 1.0,
+        min_p: float = 0.0,
+        repetition_penalty: float = 1.0,
+        frequency_penalty: float = 0.0,
+        presence_penalty: float = 0.0,
+        penalty_last_n: int = 64,
     ) -> None: ...
     def resolve_max_new_tokens(self, max_context_len: int, num_tokens_occupied: int) -> int: ...
     def validate(self) -> None: ...
@@ -80,14 +108,23 @@ class Tokenizer:
     @property
     def vocab_size(self) -> int: ...
 
-def load_tokenizer(path: str) -> Tokenizer: ...
+def load_tokenizer(
+    path: _Path,
+    special_tokens: Sequence[str] | None = None,
+    pattern: str | None = None,
+    bos_token_index: int = 0,
+    eos_token_index: int = 1,
+) -> Tokenizer: ...
+def tokenizer_from_python(tokenizer: Tokenizer | _TokenizerLike) -> Tokenizer: ...
 
 class TextLLMRunner:
     def __init__(
         self,
         model_path: _Path,
-        tokenizer_path: _Path | Tokenizer,
+        tokenizer_path: _Path | Tokenizer | _TokenizerLike,
         data_path: _Path | None = None,
+        *,
+        io_manager: IIOManager | None = None,
     ) -> None: ...
     def generate(
         self,
@@ -109,6 +146,7 @@ class TextLLMRunner:
     def warmup(self, prompt: str = "Hello", max_new_tokens: int = 8) -> None: ...
     def stop(self) -> None: ...
     def reset(self) -> None: ...
+    def rewind(self, position: int) -> None: ...
     def get_vocab_size(self) -> int: ...
     def is_loaded(self) -> bool: ...
     @property
@@ -124,3 +162,57 @@ def get_llm_metadata(model_path: _Path) -> dict[str, int]: ...
 def set_num_threads(num_threads: int) -> None: ...
 def get_num_threads() -> int: ...
 def set_log_level(level: str) -> None: ...
+
+class Sampler:
+    def __init__(self, config: GenerationConfig) -> None: ...
+    def sample(self, logits: np.ndarray, recent: Sequence[int] = ()) -> int: ...
+
+class ProgramInfo:
+    @property
+    def prefill_method(self) -> str: ...
+    @property
+    def decode_method(self) -> str: ...
+    @property
+    def metadata(self) -> dict[str, int]: ...
+    def method_meta(self, method: str) -> dict[str, list[dict[str, Any]]]: ...
+
+class IIOManager:
+    """Subclass and implement every method; arrays are views valid during the call."""
+    def __init__(self) -> None: ...
+
+class DefaultIOManager(IIOManager): ...
+
+class StaticKVCacheIOManager(IIOManager):
+    @property
+    def num_layers(self) -> int: ...
+
+class DecoderGenerateOutput:
+    @property
+    def sequences(self) -> list[int]: ...
+    @property
+    def new_tokens(self) -> list[int]: ...
+    @property
+    def text(self) -> str: ...
+
+class DecoderLLMRunner:
+    @staticmethod
+    def load(
+        model_path: _Path,
+        tokenizer: _Path | Tokenizer,
+        io_manager: IIOManager | None = None,
+        data_path: _Path | None = None,
+    ) -> DecoderLLMRunner: ...
+    def generate(
+        self,
+        input_ids: str | Sequence[int] | np.ndarray,
+        *,
+        max_new_tokens: int = 20,
+        temperature: float = 1.0,
+        do_sample: bool = False,
+        eos_token_id: int | Sequence[int] | None = None,
+        streamer: Callable[[str], object] | None = None,
+        seed: int = -1,
+    ) -> DecoderGenerateOutput: ...
+    def stop(self) -> None: ...
+    @property
+    def runner(self) -> TextLLMRunner: ...

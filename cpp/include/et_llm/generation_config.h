@@ -22,6 +22,18 @@ struct GenerationConfig {
   // Ids that end generation besides the EOS ids; they end it even with
   // ignore_eos (HF's eos_token_id = ignore_eos + these).
   std::vector<int64_t> stop_token_ids;
+  // Text that ends generation; it and what follows are never passed on.
+  std::vector<std::string> stop;
+
+  // Sampling chain (llama.cpp order): penalties -> top_k -> top_p -> min_p ->
+  // temperature -> draw. Neutral values switch a step off.
+  int32_t top_k = 0;                // keep the k most likely; 0: off
+  float top_p = 1.0f;               // keep the smallest set with this mass; 1: off
+  float min_p = 0.0f;               // drop tokens below min_p * p(best); 0: off
+  float repetition_penalty = 1.0f;  // divide positive / multiply negative logits of seen tokens
+  float frequency_penalty = 0.0f;   // subtract count * this
+  float presence_penalty = 0.0f;    // subtract this once per seen token
+  int32_t penalty_last_n = 64;      // tokens the penalties look back at; -1: all
 
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.

@@ -57,6 +57,8 @@ class TextLLMRunner : public IRunner {
   const LlmMetadata& metadata() const { return metadata_; }
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   std::shared_ptr<Tokenizer> tokenizer_ptr() const { return tokenizer_; }
+  // Text of the last generate(): what the token callback received after the echo.
+  const std::string& generated_text() const { return generated_text_; }
   // Whether the last generate() ended on an EOS id (the last generated token).
   bool last_generation_hit_eos() const { return hit_eos_; }
   const Stats& stats() const { return stats_; }
@@ -90,6 +92,7 @@ class TextLLMRunner : public IRunner {
   std::optional<TokenId> last_fed_token_;  // for decode_token's context
   std::vector<float> last_logits_;         // after prefill(): logits of its last token
   std::vector<TokenId> generated_;
+  std::string generated_text_;
   bool hit_eos_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "et_llm/error.h"
+#include "et_llm/generation_config.h"
 #include "et_llm/sampler.h"
 #include "et_llm/stats.h"
 #include "et_llm/text_decoder_runner.h"
@@ -22,7 +23,9 @@ using StatsCallback = std::function<void(const Stats&)>;
 
 struct TokenGenerationResult {
   std::vector<TokenId> tokens;  // every sampled token; the last one is not in the cache yet
-  bool hit_eos = false;
+  std::string text;             // everything passed to the callback, in order
+  bool hit_eos = false;         // ended on an EOS id or a stop token id
+  bool hit_stop_string = false;
   bool stopped = false;
 };
 
@@ -35,10 +38,13 @@ class TextTokenGenerator {
   // `prev_token` being the prompt's last token), then decodes from `start_pos`.
   // `token_callback` receives whole UTF-8 characters only; the EOS (or stop
   // token) that ends generation is not passed to it.
-  Result<TokenGenerationResult> generate(const Logits& first_logits, TokenId prev_token,
+  // `context` (the prompt) is what the sampler's penalties see before the
+  // generated tokens. Generation also ends on config.stop_token_ids and on the
+  // config.stop strings (never passed on, not even in part).
+  Result<TokenGenerationResult> generate(const Logits& first_logits,
+                                         const std::vector<TokenId>& context, TokenId prev_token,
                                          int64_t start_pos, int32_t max_new_tokens,
-                                         Sampler& sampler, bool ignore_eos,
-                                         const std::vector<int64_t>& stop_token_ids,
+                                         Sampler& sampler, const GenerationConfig& config,
                                          const TokenCallback& token_callback,
                                          const std::atomic<bool>* stop, Stats* stats);
 
