@@ -156,6 +156,8 @@ void bind_text_llm_runner(py::module_& m) {
           py::arg("position"), "Drops the conversation from `position` on.")
       .def("get_vocab_size", &TextLLMRunner::vocab_size)
       .def("is_loaded", &TextLLMRunner::is_loaded)
+      .def_property_readonly("generated_tokens", &TextLLMRunner::generated_tokens,
+                             "Token ids of the last generate() (the ending EOS included).")
       .def_property_readonly("position", &TextLLMRunner::position,
                              "Context positions taken by the conversation so far.")
       .def_property_readonly("metadata",

@@ -27,6 +27,7 @@ from et_llm._et_llm import (
     set_num_threads,
     tokenizer_from_python,
 )
+from et_llm.chat import ChatSession
 from et_llm.errors import (
     CallbackError,
     ContextLengthExceededError,
@@ -42,7 +43,11 @@ from et_llm.errors import (
     TokenizerError,
 )
 from et_llm.kv_cache import NumpyKVCache
-from et_llm.streaming import stream
+from et_llm.streaming import astream, stream
+
+# Iterators as methods too: runner.stream(prompt, config), runner.astream(...).
+TextLLMRunner.stream = stream  # type: ignore[attr-defined]
+TextLLMRunner.astream = astream  # type: ignore[attr-defined]
 
 __version__ = "0.1.0"
 
@@ -51,6 +56,7 @@ cmake_prefix_path: str = str(Path(__file__).parent)
 
 __all__ = [
     "CallbackError",
+    "ChatSession",
     "ContextLengthExceededError",
     "DecoderGenerateOutput",
     "DecoderLLMRunner",
@@ -80,6 +86,7 @@ __all__ = [
     "load_tokenizer",
     "set_log_level",
     "set_num_threads",
+    "astream",
     "stream",
     "tokenizer_from_python",
 ]

@@ -1,10 +1,11 @@
-"""Iterate over generated text as it is produced."""
+"""Iterate over generated text as it is produced, synchronously or with asyncio."""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ def stream(
 
     Generation runs on a worker thread (the GIL is released while the model
     runs). Leaving the loop early stops generation; errors are raised here.
+    Also available as ``runner.stream(prompt, config)``.
     """
     pieces: queue.Queue[object] = queue.Queue()
     failure: list[BaseException] = []
@@ -42,3 +44,33 @@ def stream(
         worker.join()
     if failure:
         raise failure[0]
+
+
+async def astream(
+    runner: TextLLMRunner, prompt: str, config: GenerationConfig | None = None
+) -> AsyncIterator[str]:
+    """``async for piece in runner.astream(prompt, config)``: the event loop keeps
+    running while the model generates on a worker thread."""
+    loop = asyncio.get_running_loop()
+    pieces: asyncio.Queue[object] = asyncio.Queue()
+
+    def put(item: object) -> None:
+        loop.call_soon_threadsafe(pieces.put_nowait, item)
+
+    def work() -> None:
+        try:
+            runner.generate(prompt, config, put)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer
+            put(error)
+        finally:
+            put(_DONE)
+
+    worker = loop.run_in_executor(None, work)
+    try:
+        while (item := await pieces.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        runner.stop()
+        await worker

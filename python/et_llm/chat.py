@@ -1,0 +1,106 @@
+"""Multi-turn chat: messages rendered with the model's HF chat template (jinja2), and
+only the new part of the conversation prefilled each turn (the KV cache keeps the rest)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from et_llm.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from et_llm._et_llm import GenerationConfig, TextLLMRunner
+
+Message = dict[str, str]
+
+# ChatML, for tokenizers that carry no template.
+CHATML = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + "
+    "message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+def load_chat_template(tokenizer_config: str | Path) -> str | None:
+    """The ``chat_template`` of a ``tokenizer_config.json`` (or of the one in a folder)."""
+    path = Path(tokenizer_config)
+    if path.is_dir():
+        path = path / "tokenizer_config.json"
+    if not path.exists():
+        return None
+    template = json.loads(path.read_text(encoding="utf-8")).get("chat_template")
+    if isinstance(template, list):  # [{"name": "default", "template": ...}, ...]
+        named = {entry.get("name"): entry.get("template") for entry in template}
+        template = named.get("default") or next(iter(named.values()), None)
+    return template
+
+
+class ChatSession:
+    """A conversation with a runner. ``send()`` renders the messages with the chat template
+    and feeds only the text the cache has not seen yet."""
+
+    def __init__(
+        self,
+        runner: TextLLMRunner,
+        chat_template: str | None = None,
+        *,
+        tokenizer_config: str | Path | None = None,
+        system: str | None = None,
+        template_variables: dict[str, Any] | None = None,
+    ) -> None:
+        import jinja2  # only chat needs it
+
+        if chat_template is None and tokenizer_config is not None:
+            chat_template = load_chat_template(tokenizer_config)
+        environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
+        environment.globals["raise_exception"] = _raise
+        self._template = environment.from_string(chat_template or CHATML)
+        self._variables = template_variables or {}
+        self.runner = runner
+        self.messages: list[Message] = []
+        if system:
+            self.messages.append({"role": "system", "content": system})
+        self._in_cache = ""  # rendered text the KV cache holds
+        runner.reset()
+
+    def render(self, messages: list[Message], add_generation_prompt: bool) -> str:
+        return self._template.render(
+            messages=messages, add_generation_prompt=add_generation_prompt, **self._variables
+        )
+
+    def send(
+        self,
+        content: str,
+        config: GenerationConfig | None = None,
+        on_piece: Callable[[str], object] | None = None,
+    ) -> str:
+        """Adds a user message, generates the assistant's reply, and returns it."""
+        from et_llm._et_llm import GenerationConfig
+
+        messages = [*self.messages, {"role": "user", "content": content}]
+        prompt = self.render(messages, add_generation_prompt=True)
+        if not prompt.startswith(self._in_cache):
+            # The template rewrote earlier turns: start the cache over.
+            self.runner.reset()
+            self._in_cache = ""
+        new_text = prompt[len(self._in_cache) :]
+        config = config or GenerationConfig(temperature=0.0)
+        config.echo = False
+        reply = self.runner.generate(new_text, config, on_piece)
+        self.messages = [*messages, {"role": "assistant", "content": reply}]
+        # The cache now holds the prompt and every generated token (the EOS that
+        # ended the reply is fed at the start of the next turn).
+        self._in_cache = prompt + self.runner.tokenizer.decode(self.runner.generated_tokens)
+        return reply
+
+    def reset(self) -> None:
+        """Forgets the conversation (keeps the system message)."""
+        self.messages = [m for m in self.messages if m["role"] == "system"]
+        self._in_cache = ""
+        self.runner.reset()
+
+
+def _raise(message: str) -> None:
+    raise InvalidArgumentError(f"chat template: {message}")
