@@ -20,6 +20,10 @@ echo "[test] default real model (SmolLM2-135M-Instruct, cached)" >&2
 ET_LLM_DEFAULT_MODEL_DIR=$(python3.11 "$ROOT/scripts/prepare_default_model.py" | tail -n 1)
 export ET_LLM_DEFAULT_MODEL_DIR
 
+echo "[test] Gemma 3 tokenizer (cached)" >&2
+ET_LLM_GEMMA_TOKENIZER_DIR=$(python3.11 "$ROOT/tests/fixtures/gemma_tokenizer.py" | tail -n 1)
+export ET_LLM_GEMMA_TOKENIZER_DIR
+
 echo "[test] C++ tests (against the installed package)" >&2
 PREFIX=$("$PY" -c "import et_llm; print(et_llm.cmake_prefix_path)")
 BUILD="$ROOT/build/cpp-tests"

@@ -1,8 +1,12 @@
 """Compares et_llm's HFTokenizer (through tests/cpp/tokenize_tool) with HF `tokenizers`.
 
-Trains small byte-level BPE tokenizers on a multi-script corpus, writes each in
-several styles (GPT-2, Llama 3, Qwen, ignore_merges, Split behaviors, added-token
-flags, old merges format), and checks that ids and decodes agree on every text.
+Trains small BPE tokenizers on a multi-script corpus and writes each in many styles:
+byte-level (GPT-2, Llama 3, Qwen, ignore_merges, Split behaviors, added-token flags,
+old merges format), SentencePiece-style (Llama 2 legacy and Metaspace, Mistral, Gemma,
+byte fallback, unknown tokens fused or not) and every supported normalizer,
+pre-tokenizer and decoder. Checks that ids and decodes agree on every text, that
+decodes of id sequences (BOS first, specials inside, random) agree, and that the
+streamed decode_token pieces add up to the whole decode.
 
     g++ -std=c++17 -O2 -Icpp/include -Icpp/src cpp/src/error.cpp cpp/src/tokenizers/*.cpp \
         tests/cpp/tokenize_tool.cpp -lpcre2-8 -o /tmp/tokenize_tool
@@ -17,6 +21,8 @@ import argparse
 import copy
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +39,15 @@ from tokenizers import (
     pre_tokenizers,
     processors,
     trainers,
+)
+
+# The shared SentencePiece-style fixtures live in the repository's tests package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.fixtures.sentencepiece_style import (  # noqa: E402
+    SPECIAL_TOKENS,
+    sentencepiece_decoder,
+    to_json,
+    train_metaspace_bpe,
 )
 
 # Single-threaded HF for the throughput comparison (read when its pool starts).
@@ -129,6 +144,13 @@ EXTRA_TEXTS = [
     "\u1100\u1161\u11a8\u11a8 \uac00\u11a8 "
     "\u0f73 \u0344 e\u0300\u0300 \u00c5\u0301 \u0041\u030a\u0323 \u1fbe \u0374 \u0387",
     "Mongolian vowel separator:\u180e|\u180e \u180eᠮᠣᠩᠭᠣᠯ and snake_case_words",
+    # SentencePiece conventions
+    "<s>Hello</s> world <unk> and <s> spaced </s>",
+    "<s> <s>  </s>   ",
+    "▁ a literal metaspace ▁▁ and ▁word▁",
+    "  two leading spaces and a trailing one ",
+    "\t\ttabs first",
+    "Rare characters fall back to bytes: ꙮ 𓀀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ⱥ ǂ",
 ]
 
 
@@ -156,6 +178,16 @@ def unicode_sweep() -> list[str]:
 # Variants whose regexes are checked against every code point.
 SWEEP_VARIANTS = (
     "gpt2",
+    "llama2_legacy",
+    "gemma",
+    "metaspace_first",
+    "sentencepiece_bpe",
+    "nfd_lowercase_strip_accents",
+    "nfkc",
+    "nfkd",
+    "whitespace",
+    "punctuation_isolated",
+    "bert_pre_tokenizer",
     "qwen_nfc",
     "llama3",
     "split_words",
@@ -164,6 +196,7 @@ SWEEP_VARIANTS = (
 )
 
 SPECIALS_GPT2 = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+BYTE_TOKEN = re.compile(r"<0x[0-9A-Fa-f]{2}>")
 SPECIALS_LLAMA3 = [
     "<|begin_of_text|>",
     "<|end_of_text|>",
@@ -331,12 +364,224 @@ def build_variants() -> dict[str, tuple[dict, dict | None]]:
             edited(gpt2_json, lambda config: config.__setitem__("pre_tokenizer", None)),
             None,
         ),
+        **build_sentencepiece_variants(),
+        **build_component_variants(gpt2_json),
     }
 
 
-def run_tool(tool: Path, directory: Path, texts_path: Path) -> list[dict]:
+def with_components(base: dict, **components) -> dict:
+    """A copy of `base` with top-level parts replaced (None removes one)."""
+    config = copy.deepcopy(base)
+    for key, component in components.items():
+        if key == "model":
+            config["model"].update(component)
+        elif component is None or isinstance(component, dict):
+            config[key] = component
+        else:
+            config[key] = to_json(component)
+    return config
+
+
+def with_added_tokens(config: dict, tokens: list[AddedToken], special: bool = False) -> dict:
+    tokenizer = Tokenizer.from_str(json.dumps(config))
+    if special:
+        tokenizer.add_special_tokens(tokens)
+    else:
+        tokenizer.add_tokens(tokens)
+    return json.loads(tokenizer.to_str())
+
+
+def build_sentencepiece_variants() -> dict[str, tuple[dict, dict | None]]:
+    """Llama 2 / Mistral / Gemma styles and Metaspace in all its schemes."""
+    base = train_metaspace_bpe(CORPUS)
+    bos_config = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"}
+    llama_template = processors.TemplateProcessing(
+        single="<s> $A", special_tokens=[("<s>", base["model"]["vocab"]["<s>"])]
+    )
+    metaspace = pre_tokenizers.Metaspace
+    legacy_normalizer = normalizers.Sequence(
+        [normalizers.Prepend("▁"), normalizers.Replace(" ", "▁")]
+    )
+    gemma = with_components(
+        base,
+        normalizer=normalizers.Replace(" ", "▁"),
+        pre_tokenizer=pre_tokenizers.Split(" ", "merged_with_previous"),
+        decoder=sentencepiece_decoder(strip=False),
+    )
+    metaspace_first = with_components(
+        base,
+        pre_tokenizer=metaspace(prepend_scheme="first", split=True),
+        decoder=decoders.Metaspace(prepend_scheme="first"),
+    )
+    return {
+        "llama2_legacy": (
+            with_components(
+                base,
+                normalizer=legacy_normalizer,
+                pre_tokenizer=None,
+                decoder=sentencepiece_decoder(strip=True),
+                post_processor=llama_template,
+            ),
+            bos_config,
+        ),
+        "llama2_metaspace_first": (
+            with_components(
+                base,
+                pre_tokenizer=metaspace(prepend_scheme="first", split=False),
+                decoder=sentencepiece_decoder(strip=True),
+                post_processor=llama_template,
+            ),
+            None,
+        ),
+        "mistral_metaspace_decoder": (
+            with_components(
+                base,
+                pre_tokenizer=metaspace(prepend_scheme="first", split=False),
+                decoder=decoders.Sequence(
+                    [decoders.ByteFallback(), decoders.Metaspace(prepend_scheme="first")]
+                ),
+            ),
+            bos_config,
+        ),
+        "gemma": (gemma, {"bos_token": "<s>", "eos_token": "</s>"}),
+        "gemma_ignore_merges": (with_components(gemma, model={"ignore_merges": True}), None),
+        "metaspace_always": (with_components(base, post_processor=llama_template), None),
+        "metaspace_first": (metaspace_first, None),
+        "metaspace_never": (
+            with_components(
+                base,
+                pre_tokenizer=metaspace(prepend_scheme="never"),
+                decoder=decoders.Metaspace(prepend_scheme="never"),
+            ),
+            None,
+        ),
+        "metaspace_legacy_fields": (
+            with_components(
+                base,
+                pre_tokenizer={"type": "Metaspace", "replacement": "▁", "add_prefix_space": True},
+                decoder={"type": "Metaspace", "replacement": "▁", "add_prefix_space": True},
+            ),
+            None,
+        ),
+        "metaspace_in_sequence": (
+            with_components(
+                base,
+                pre_tokenizer=pre_tokenizers.Sequence(
+                    [
+                        pre_tokenizers.Split(Regex(r"\d+|[,.]"), behavior="isolated"),
+                        metaspace(prepend_scheme="first"),
+                    ]
+                ),
+            ),
+            None,
+        ),
+        "unk_not_fused": (
+            with_components(
+                train_metaspace_bpe(CORPUS, byte_fallback=False, fuse_unk=False),
+                decoder=sentencepiece_decoder(strip=True),
+            ),
+            None,
+        ),
+        "unk_fused": (train_metaspace_bpe(CORPUS, byte_fallback=False, fuse_unk=True), None),
+        "sentencepiece_added_flags": (
+            with_added_tokens(
+                metaspace_first,
+                [
+                    AddedToken("[MASK]", lstrip=True, rstrip=True, normalized=False),
+                    AddedToken("hello world", single_word=True, normalized=True),
+                    AddedToken("▁tool", normalized=False),
+                ],
+            ),
+            None,
+        ),
+        "no_decoder": (with_components(base, decoder=None), None),
+    }
+
+
+def train_sentencepiece_bpe() -> dict:
+    """HF's own SentencePieceBPETokenizer (NFKC, Metaspace)."""
+    from tokenizers.implementations import SentencePieceBPETokenizer
+
+    tokenizer = SentencePieceBPETokenizer()
+    tokenizer.train_from_iterator(
+        CORPUS * 3, vocab_size=900, special_tokens=SPECIAL_TOKENS, show_progress=False
+    )
+    return json.loads(tokenizer.to_str())
+
+
+def build_component_variants(gpt2_json: dict) -> dict[str, tuple[dict, dict | None]]:
+    """Each normalizer, pre-tokenizer and decoder, on the byte-level model."""
+
+    def byte_level_after(*steps) -> pre_tokenizers.PreTokenizer:
+        return pre_tokenizers.Sequence(
+            [*steps, pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)]
+        )
+
+    def normalized(*steps) -> dict:
+        return with_components(gpt2_json, normalizer=normalizers.Sequence(list(steps)))
+
+    def pre_tokenized(*steps) -> dict:
+        return with_components(gpt2_json, pre_tokenizer=byte_level_after(*steps))
+
+    punctuation = {
+        f"punctuation_{behavior}": (pre_tokenized(pre_tokenizers.Punctuation(behavior)), None)
+        for behavior in (
+            "isolated",
+            "removed",
+            "merged_with_previous",
+            "merged_with_next",
+            "contiguous",
+        )
+    }
+    return {
+        "sentencepiece_bpe": (train_sentencepiece_bpe(), None),
+        "nfd_lowercase_strip_accents": (
+            normalized(normalizers.NFD(), normalizers.Lowercase(), normalizers.StripAccents()),
+            None,
+        ),
+        "nfkc": (normalized(normalizers.NFKC()), None),
+        "nfkd": (normalized(normalizers.NFKD()), None),
+        "strip_lowercase": (
+            normalized(normalizers.Strip(left=True, right=True), normalizers.Lowercase()),
+            None,
+        ),
+        "strip_right": (normalized(normalizers.Strip(left=False, right=True)), None),
+        "replace_regex": (normalized(normalizers.Replace(Regex(r"\s+"), " ")), None),
+        "whitespace": (pre_tokenized(pre_tokenizers.Whitespace()), None),
+        "whitespace_split": (pre_tokenized(pre_tokenizers.WhitespaceSplit()), None),
+        "bert_pre_tokenizer": (pre_tokenized(pre_tokenizers.BertPreTokenizer()), None),
+        "char_delimiter": (pre_tokenized(pre_tokenizers.CharDelimiterSplit(",")), None),
+        **punctuation,
+        "byte_level_decoder_then_strip": (
+            with_components(
+                gpt2_json,
+                decoder=decoders.Sequence([decoders.ByteLevel(), decoders.Strip(" ", 1, 0)]),
+            ),
+            None,
+        ),
+        # (HF panics when Strip would take more than a whole token.)
+        "strip_each_token_start": (
+            with_components(
+                gpt2_json,
+                decoder=decoders.Sequence(
+                    [decoders.Replace("Ġ", " "), decoders.Strip(" ", 1, 0), decoders.Fuse()]
+                ),
+            ),
+            None,
+        ),
+        "strip_each_token_end": (
+            with_components(
+                gpt2_json,
+                decoder=decoders.Sequence([decoders.Replace("Ġ", " "), decoders.Strip(" ", 0, 1)]),
+            ),
+            None,
+        ),
+    }
+
+
+def run_tool(tool: Path, directory: Path, texts_path: Path, *flags: str) -> list[dict]:
     result = subprocess.run(
-        [str(tool), str(directory), str(texts_path), "--json"],
+        [str(tool), str(directory), str(texts_path), "--json", *flags],
         capture_output=True,
         text=True,
         check=False,
@@ -362,17 +607,67 @@ def check_variant(
         problems = []
         if ours["ids"] != expected:
             problems.append(f"ids\n    ours: {ours['ids']}\n    HF:   {expected}")
-        elif ours["decoded"] != (decoded := hf.decode(expected, skip_special_tokens=False)):
-            problems.append(f"decode {ours['decoded']!r} != {decoded!r}")
-        elif ours["decoded_skip_special"] != hf.decode(expected, skip_special_tokens=True):
-            problems.append("decode(skip_special_tokens=True) differs")
-        if not ours["stream_matches"]:
-            problems.append("stream decode differs from decode")
+        else:
+            problems += decode_problems(hf, ours)
         for problem in problems:
             print(f"[{name}] {text[:60]!r}: {problem}")
         failures += bool(problems)
     agreeing = len(texts) - failures
     print(f"[{name}] {agreeing}/{len(texts)} texts agree; bos={info['bos']} eos={info['eos']}")
+    return failures
+
+
+def decode_problems(hf: Tokenizer, ours: dict) -> list[str]:
+    """How our decodes of `ours["ids"]` differ from HF's (both skip settings, and the
+    streamed pieces)."""
+    problems = []
+    for skip, key in ((False, "decoded"), (True, "decoded_skip_special")):
+        expected = hf.decode(ours["ids"], skip_special_tokens=skip)
+        if ours[key] != expected:
+            problems.append(f"decode(skip_special_tokens={skip}) {ours[key]!r} != {expected!r}")
+    if not ours["stream_matches"]:
+        problems.append("streamed pieces differ from decode")
+    return problems
+
+
+def id_sequences(hf: Tokenizer, texts: list[str], bos: int | None, count: int = 200) -> list:
+    """Id sequences to decode: each text's ids after BOS and with special tokens in
+    them, and random ones. Byte-fallback runs are never cut: HF writes an invalid run
+    as one U+FFFD per byte token, we repair the bytes as UTF-8 (maximal subparts), as
+    streaming must."""
+    rng = random.Random(1234)
+    specials = sorted(id for id, token in hf.get_added_tokens_decoder().items() if token.special)
+    is_byte = {id for token, id in hf.get_vocab().items() if BYTE_TOKEN.fullmatch(token)}
+    sequences = []
+    for text in texts:
+        ids = hf.encode(text, add_special_tokens=False).ids
+        if bos is not None:
+            sequences.append([bos, *ids])
+        if specials:
+            middle = len(ids) // 2
+            while middle < len(ids) and ids[middle] in is_byte:
+                middle += 1
+            first, second = rng.choice(specials), rng.choice(specials)
+            sequences.append([first, *ids[:middle], second, *ids[middle:]])
+    pool = [id for id in hf.get_vocab().values() if id not in is_byte]
+    for _ in range(count):
+        sequences.append([rng.choice(pool) for _ in range(rng.randint(1, 12))])
+    return sequences
+
+
+def check_decoding(name: str, tool: Path, directory: Path, texts: list[str], workdir: Path) -> int:
+    hf = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    bos = run_tool(tool, directory, workdir / "empty.json")[0]["bos"]
+    sequences = id_sequences(hf, texts, bos)
+    ids_path = workdir / f"{name}_ids.json"
+    ids_path.write_text(json.dumps(sequences))
+    failures = 0
+    for ours in run_tool(tool, directory, ids_path, "--decode-ids")[1:]:
+        problems = decode_problems(hf, ours)
+        for problem in problems:
+            print(f"[{name} decode] {ours['ids'][:12]}: {problem}")
+        failures += bool(problems)
+    print(f"[{name} decode] {len(sequences) - failures}/{len(sequences)} id sequences agree")
     return failures
 
 
@@ -408,6 +703,13 @@ def main() -> int:
     parser.add_argument("--tool", type=Path, required=True, help="path to the built tokenize_tool")
     parser.add_argument("--only", help="check only variants whose name contains this")
     parser.add_argument("--bench", action="store_true", help="also compare encode throughput")
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        action="append",
+        default=[],
+        help="also check this tokenizer directory (e.g. a real model's); repeatable",
+    )
     args = parser.parse_args()
 
     texts = CORPUS + EXTRA_TEXTS
@@ -416,6 +718,7 @@ def main() -> int:
         workdir = Path(tmp)
         texts_path = workdir / "texts.json"
         texts_path.write_text(json.dumps(texts))
+        (workdir / "empty.json").write_text("[]")
         sweep = unicode_sweep()
         sweep_path = workdir / "sweep.json"
         sweep_path.write_text(json.dumps(sweep))
@@ -430,9 +733,17 @@ def main() -> int:
             if tokenizer_config is not None:
                 (directory / "tokenizer_config.json").write_text(json.dumps(tokenizer_config))
             failures += check_variant(name, args.tool, directory, texts, texts_path)
+            failures += check_decoding(name, args.tool, directory, texts, workdir)
             if name in SWEEP_VARIANTS:
                 failures += check_variant(f"{name} sweep", args.tool, directory, sweep, sweep_path)
-            if args.bench and name in ("gpt2", "llama3"):
+            if args.bench and name in ("gpt2", "llama3", "llama2_legacy", "gemma"):
+                bench(args.tool, directory, texts, workdir)
+        for directory in args.tokenizer:
+            name = directory.name
+            failures += check_variant(name, args.tool, directory, texts, texts_path)
+            failures += check_decoding(name, args.tool, directory, texts, workdir)
+            failures += check_variant(f"{name} sweep", args.tool, directory, sweep, sweep_path)
+            if args.bench:
                 bench(args.tool, directory, texts, workdir)
     print("OK" if failures == 0 else f"{failures} mismatches")
     return 0 if failures == 0 else 1

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -296,11 +297,21 @@ TEST_F(HFTokenizerTest, NamesUnsupportedComponents) {
         << result.error().to_string();
   };
   expect_not_supported(R"("type": "BPE")", R"("type": "WordPiece")", "WordPiece");
-  expect_not_supported(R"("normalizer": null)", R"("normalizer": {"type": "NFKC"})", "NFKC");
+  expect_not_supported(R"("normalizer": null)",
+                       R"("normalizer": {"type": "Precompiled", "precompiled_charsmap": ""})",
+                       "normalizer type 'Precompiled'");
   expect_not_supported(R"("type": "ByteLevel", "add_prefix_space": false)",
-                       R"("type": "Metaspace", "add_prefix_space": false)", "Metaspace");
+                       R"("type": "UnicodeScripts", "add_prefix_space": false)",
+                       "pre_tokenizer type 'UnicodeScripts'");
   expect_not_supported(R"("decoder": {"type": "ByteLevel")", R"("decoder": {"type": "WordPiece")",
-                       "decoder");
+                       "decoder type 'WordPiece'");
+  expect_not_supported(R"("decoder": {"type": "ByteLevel", "add_prefix_space": true,)",
+                       R"("decoder": {"type": "Sequence", "decoders": [{"type": "Fuse"},
+                          {"type": "Strip", "content": " ", "start": 0, "stop": 1}]},
+                          "unused": {)",
+                       "Strip with stop > 0 after Fuse");
+  expect_not_supported(R"("post_processor": {"type": "TemplateProcessing")",
+                       R"("post_processor": {"type": "Future")", "post_processor type 'Future'");
 }
 
 TEST_F(HFTokenizerTest, IgnoreMergesTakesWholeWords) {
@@ -316,6 +327,167 @@ TEST_F(HFTokenizerTest, IgnoreMergesTakesWholeWords) {
   ASSERT_TRUE(ignoring.ok()) << ignoring.error().to_string();
   EXPECT_EQ(*(*plain)->encode(" world"), (std::vector<TokenId>{16, 2, 6}));
   EXPECT_EQ(*(*ignoring)->encode(" world"), (std::vector<TokenId>{17}));
+}
+
+// A SentencePiece-style tokenizer as Llama 2's tokenizer.json has it: spaces
+// become "▁" (with one in front), unknown characters fall back to byte tokens
+// or, failing that, to <unk>; the decoder undoes it all and drops the leading
+// space of the text.
+nlohmann::json sentencepiece_style_json() {
+  nlohmann::json vocab = {{"<unk>", 0}, {"<s>", 1}, {"</s>", 2}};
+  for (const char* token :
+       {"<0x0A>",   "<0xE4>",     "<0xB8>",      "<0xAD>",  "\u2581", "H",         "e",
+        "l",        "o",          "w",           "r",       "d",      "\u2581H",   "ll",
+        "\u2581He", "\u2581Hell", "\u2581Hello", "\u2581w", "or",     "\u2581wor", "\u2581world"}) {
+    vocab[token] = vocab.size();
+  }
+  nlohmann::json merges = nlohmann::json::array();
+  for (const auto& [left, right] :
+       std::vector<std::pair<std::string, std::string>>{{"\u2581", "H"},
+                                                        {"l", "l"},
+                                                        {"\u2581H", "e"},
+                                                        {"\u2581He", "ll"},
+                                                        {"\u2581Hell", "o"},
+                                                        {"\u2581", "w"},
+                                                        {"o", "r"},
+                                                        {"\u2581w", "or"}}) {
+    merges.push_back(nlohmann::json::array({left, right}));
+  }
+  nlohmann::json json = {
+      {"added_tokens",
+       nlohmann::json::array(
+           {{{"id", 0}, {"content", "<unk>"}, {"special", true}, {"normalized", false}},
+            {{"id", 1}, {"content", "<s>"}, {"special", true}, {"normalized", false}},
+            {{"id", 2}, {"content", "</s>"}, {"special", true}, {"normalized", false}}})},
+      {"normalizer",
+       {{"type", "Sequence"},
+        {"normalizers",
+         {{{"type", "Prepend"}, {"prepend", "\u2581"}},
+          {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\u2581"}}}}}},
+      {"pre_tokenizer", nullptr},
+      {"post_processor",
+       {{"type", "TemplateProcessing"},
+        {"single",
+         {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
+          {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
+        {"pair", nlohmann::json::array()},
+        {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {1}}, {"tokens", {"<s>"}}}}}}}},
+      {"decoder",
+       {{"type", "Sequence"},
+        {"decoders",
+         {{{"type", "Replace"}, {"pattern", {{"String", "\u2581"}}}, {"content", " "}},
+          {{"type", "ByteFallback"}},
+          {{"type", "Fuse"}},
+          {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}}},
+      {"model",
+       {{"type", "BPE"},
+        {"unk_token", "<unk>"},
+        {"fuse_unk", true},
+        {"byte_fallback", true},
+        {"vocab", vocab},
+        {"merges", merges}}}};
+  return json;
+}
+
+class SentencePieceStyleTest : public HFTokenizerTest {
+ protected:
+  std::unique_ptr<HFTokenizer> load(const nlohmann::json& json) {
+    write("tokenizer.json", json.dump());
+    auto tokenizer = HFTokenizer::load(directory_.string());
+    EXPECT_TRUE(tokenizer.ok()) << tokenizer.error().to_string();
+    return tokenizer.ok() ? std::move(tokenizer).get() : nullptr;
+  }
+  TokenId id(const HFTokenizer& tokenizer, const std::string& piece) {
+    return tokenizer.piece_to_id(piece).value_or(kNoPreviousToken);
+  }
+};
+
+TEST_F(SentencePieceStyleTest, EncodesWithSpacePrefixByteFallbackAndFusedUnknowns) {
+  auto tokenizer = load(sentencepiece_style_json());
+  ASSERT_NE(tokenizer, nullptr);
+  const TokenId hello = id(*tokenizer, "\u2581Hello");
+  const TokenId space = id(*tokenizer, "\u2581");
+  EXPECT_EQ(*tokenizer->encode("Hello"), (std::vector<TokenId>{hello}));
+  // "中" is not in the vocabulary: its three bytes are. "zzz" has neither, so
+  // the three unknown characters fuse into one <unk>.
+  EXPECT_EQ(*tokenizer->encode("中"),
+            (std::vector<TokenId>{space, id(*tokenizer, "<0xE4>"), id(*tokenizer, "<0xB8>"),
+                                  id(*tokenizer, "<0xAD>")}));
+  EXPECT_EQ(*tokenizer->encode("zzz"), (std::vector<TokenId>{space, 0}));
+  // Each stretch between special tokens gets its own "▁" (Llama 2's legacy way).
+  EXPECT_EQ(*tokenizer->encode("<s>Hello</s>"), (std::vector<TokenId>{1, hello, 2}));
+  EXPECT_EQ(tokenizer->bos_id(), TokenId{1});
+  EXPECT_EQ(tokenizer->eos_ids(), (std::vector<TokenId>{2}));
+}
+
+TEST_F(SentencePieceStyleTest, DropsTheLeadingSpaceOnlyAtTheStartOfTheText) {
+  auto tokenizer = load(sentencepiece_style_json());
+  ASSERT_NE(tokenizer, nullptr);
+  const TokenId hello = id(*tokenizer, "\u2581Hello");
+  const TokenId world = id(*tokenizer, "\u2581wor");
+  EXPECT_EQ(*tokenizer->decode_token(kNoPreviousToken, hello), "Hello");
+  EXPECT_EQ(*tokenizer->decode_token(hello, world), " wor");
+  EXPECT_EQ(*tokenizer->decode_token(1, hello), " Hello");  // after BOS, as HF
+  EXPECT_EQ(*tokenizer->decode({hello, world}), "Hello wor");
+  EXPECT_EQ(*tokenizer->decode({1, hello, world}), "<s> Hello wor");
+  EXPECT_EQ(*tokenizer->decode({1, hello, world}, /*skip_special_tokens=*/true), "Hello wor");
+}
+
+TEST_F(SentencePieceStyleTest, StreamedPiecesAddUpToTheDecode) {
+  auto tokenizer = load(sentencepiece_style_json());
+  ASSERT_NE(tokenizer, nullptr);
+  for (const std::string text : {"Hello world", "中中 Hello\n", " Hello  zz 中", "<s>Hello</s>"}) {
+    auto ids = tokenizer->encode(text);
+    ASSERT_TRUE(ids.ok());
+    Utf8StreamDecoder stream;
+    std::string streamed;
+    TokenId prev = kNoPreviousToken;
+    for (TokenId token : *ids) {
+      streamed += stream.push(*tokenizer->decode_token(prev, token));
+      prev = token;
+    }
+    streamed += stream.flush();
+    EXPECT_EQ(streamed, *tokenizer->decode(*ids)) << text;
+  }
+  // A byte-fallback token alone is a raw byte, completed by the next ones.
+  EXPECT_EQ(*tokenizer->decode_token(kNoPreviousToken, id(*tokenizer, "<0xE4>")), "\xE4");
+}
+
+TEST_F(SentencePieceStyleTest, MetaspacePrependsFirstOnlyAtTheStart) {
+  nlohmann::json json = sentencepiece_style_json();
+  json["normalizer"] = nullptr;
+  json["pre_tokenizer"] = {{"type", "Metaspace"},
+                           {"replacement", "\u2581"},
+                           {"prepend_scheme", "first"},
+                           {"split", false}};
+  auto tokenizer = load(json);
+  ASSERT_NE(tokenizer, nullptr);
+  const TokenId hello = id(*tokenizer, "\u2581Hello");
+  EXPECT_EQ(*tokenizer->encode("Hello"), (std::vector<TokenId>{hello}));
+  EXPECT_EQ(*tokenizer->encode("<s>Hello"),
+            (std::vector<TokenId>{1, id(*tokenizer, "H"), id(*tokenizer, "e"), id(*tokenizer, "ll"),
+                                  id(*tokenizer, "o")}));
+  EXPECT_EQ(*tokenizer->encode("<s> Hello"), (std::vector<TokenId>{1, hello}));
+}
+
+TEST_F(SentencePieceStyleTest, NormalizersAndNoDecoder) {
+  // NFKC turns the ligature "ﬁ" into "fi"; Lowercase and Strip follow. With no
+  // decoder HF joins the pieces with spaces.
+  nlohmann::json json = {
+      {"normalizer",
+       {{"type", "Sequence"},
+        {"normalizers", {{{"type", "NFKC"}}, {{"type", "Lowercase"}}, {{"type", "Strip"}}}}}},
+      {"pre_tokenizer", {{"type", "Whitespace"}}},
+      {"model",
+       {{"type", "BPE"},
+        {"vocab", {{"f", 0}, {"i", 1}, {"x", 2}, {"\u00e9", 3}}},
+        {"merges", nlohmann::json::array()}}}};
+  auto tokenizer = load(json);
+  ASSERT_NE(tokenizer, nullptr);
+  EXPECT_EQ(*tokenizer->encode("  \uFB01 E\u0301 "), (std::vector<TokenId>{0, 1, 3}));
+  EXPECT_EQ(*tokenizer->decode({0, 1, 3}), "f i \u00e9");
+  EXPECT_EQ(*tokenizer->decode_token(kNoPreviousToken, 0), "f");
+  EXPECT_EQ(*tokenizer->decode_token(0, 1), " i");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,11 @@
 namespace et_llm {
 
 using TokenId = uint64_t;
+
+// decode_token's `prev` for a token with nothing before it, the first token
+// of a text: formats with a start-of-text rule (the HF Metaspace and Strip
+// decoders drop the leading space) apply it then.
+inline constexpr TokenId kNoPreviousToken = std::numeric_limits<TokenId>::max();
 
 class Tokenizer {
  public:
@@ -26,8 +32,9 @@ class Tokenizer {
                                               size_t num_eos = 0) const = 0;
 
   // The bytes `token` adds to the text when it follows `prev` (formats such as
-  // SentencePiece drop a leading space after BOS). May be an incomplete UTF-8
-  // sequence: feed it to a Utf8StreamDecoder before showing it to anyone.
+  // SentencePiece drop a leading space after BOS; `prev` = kNoPreviousToken
+  // at the start of a text). May be an incomplete UTF-8 sequence: feed it to
+  // a Utf8StreamDecoder before showing it to anyone.
   virtual Result<std::string> decode_token(TokenId prev, TokenId token) const = 0;
 
   // Whole-sequence decode: decode_token over the sequence, then invalid UTF-8

@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "tokenizers/unicode_properties.h"
 #include "tokenizers/utf8_chars.h"
 
 namespace et_llm::detail {
 namespace {
-
-// Unicode White_Space, what Rust's regex `\s` matches.
-bool is_white_space(uint32_t c) {
-  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-         c == 0x3000;
-}
 
 // Rust's regex \w (Unicode UTS #18), what HF tests word boundaries with.
 constexpr const char* kRustWordCharacter = R"(^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}])";
@@ -52,29 +46,56 @@ size_t leading_space_length(std::string_view text) {
 Result<AddedTokenMatcher> AddedTokenMatcher::create(std::vector<AddedToken> tokens,
                                                     std::vector<std::string> patterns) {
   AddedTokenMatcher matcher;
+  matcher.nodes_.emplace_back();  // the root
   for (size_t i = 0; i < patterns.size(); ++i) {
     if (patterns[i].empty()) continue;  // an empty token can never be matched
-    matcher.by_first_byte_[static_cast<uint8_t>(patterns[i][0])].push_back(i);
+    matcher.insert(patterns[i], static_cast<uint32_t>(i));
     if (tokens[i].single_word && !matcher.word_character_) {
       ET_LLM_ASSIGN_OR_RETURN(Regex word_character, Regex::compile(kRustWordCharacter));
       matcher.word_character_ = std::move(word_character);
     }
-  }
-  for (auto& candidates : matcher.by_first_byte_) {
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [&](size_t a, size_t b) { return patterns[a].size() > patterns[b].size(); });
   }
   matcher.tokens_ = std::move(tokens);
   matcher.patterns_ = std::move(patterns);
   return matcher;
 }
 
-std::optional<size_t> AddedTokenMatcher::longest_at(std::string_view text, size_t pos) const {
-  for (size_t index : by_first_byte_[static_cast<uint8_t>(text[pos])]) {
-    const std::string& pattern = patterns_[index];
-    if (text.compare(pos, pattern.size(), pattern) == 0) return index;
+void AddedTokenMatcher::insert(std::string_view pattern, uint32_t index) {
+  starts_pattern_[static_cast<uint8_t>(pattern[0])] = true;
+  uint32_t node = 0;
+  for (char c : pattern) {
+    const auto byte = static_cast<uint8_t>(c);
+    auto& children = nodes_[node].children;
+    auto it =
+        std::lower_bound(children.begin(), children.end(), byte,
+                         [](const auto& child, uint8_t value) { return child.first < value; });
+    if (it != children.end() && it->first == byte) {
+      node = it->second;
+      continue;
+    }
+    const auto child = static_cast<uint32_t>(nodes_.size());
+    children.insert(it, {byte, child});
+    nodes_.emplace_back();  // invalidates `children`, no longer used
+    node = child;
   }
-  return std::nullopt;
+  // Of two tokens with the same text, the first listed wins.
+  if (nodes_[node].pattern == kNoPattern) nodes_[node].pattern = index;
+}
+
+std::optional<uint32_t> AddedTokenMatcher::longest_at(std::string_view text, size_t pos) const {
+  std::optional<uint32_t> longest;
+  uint32_t node = 0;
+  for (size_t i = pos; i < text.size(); ++i) {
+    const auto byte = static_cast<uint8_t>(text[i]);
+    const auto& children = nodes_[node].children;
+    auto it =
+        std::lower_bound(children.begin(), children.end(), byte,
+                         [](const auto& child, uint8_t value) { return child.first < value; });
+    if (it == children.end() || it->first != byte) break;
+    node = it->second;
+    if (nodes_[node].pattern != kNoPattern) longest = nodes_[node].pattern;
+  }
+  return longest;
 }
 
 bool AddedTokenMatcher::is_word_boundary_ok(std::string_view text, size_t begin, size_t end) const {
@@ -87,11 +108,11 @@ void AddedTokenMatcher::split(std::string_view text, std::vector<TextSegment>& o
   size_t segment_start = 0;  // where the text not yet emitted begins
   size_t pos = 0;
   while (pos < text.size()) {
-    if (by_first_byte_[static_cast<uint8_t>(text[pos])].empty()) {
+    if (!starts_pattern_[static_cast<uint8_t>(text[pos])]) {
       ++pos;
       continue;
     }
-    const std::optional<size_t> index = longest_at(text, pos);
+    const std::optional<uint32_t> index = longest_at(text, pos);
     if (!index) {
       ++pos;
       continue;

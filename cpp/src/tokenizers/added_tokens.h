@@ -45,14 +45,23 @@ class AddedTokenMatcher {
 
  private:
   AddedTokenMatcher() = default;
+  void insert(std::string_view pattern, uint32_t index);
   // Index of the longest pattern that starts at `pos`, if any.
-  std::optional<size_t> longest_at(std::string_view text, size_t pos) const;
+  std::optional<uint32_t> longest_at(std::string_view text, size_t pos) const;
   bool is_word_boundary_ok(std::string_view text, size_t begin, size_t end) const;
+
+  // A byte trie of the patterns: real files have thousands of added tokens
+  // (Gemma: 6414), most starting with '<'.
+  static constexpr uint32_t kNoPattern = UINT32_MAX;
+  struct Node {
+    std::vector<std::pair<uint8_t, uint32_t>> children;  // byte -> node, sorted
+    uint32_t pattern = kNoPattern;                       // index of the pattern ending here
+  };
+  std::vector<Node> nodes_;
+  std::array<bool, 256> starts_pattern_{};  // first bytes of the patterns
 
   std::vector<AddedToken> tokens_;
   std::vector<std::string> patterns_;
-  // Pattern indices by first byte, longest pattern first.
-  std::array<std::vector<size_t>, 256> by_first_byte_;
   std::optional<Regex> word_character_;  // only when some token is single_word
 };
 

@@ -27,23 +27,32 @@ void add_unique(std::vector<TokenId>& ids, TokenId id) {
   if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
-// The special token a TemplateProcessing `single` template starts with, looked
-// for through Sequence post-processors.
-std::optional<TokenId> template_bos(const nlohmann::json& processor) {
+// The id of the special token a post-processor puts before (`at_end` false)
+// or after a single sequence: the first or last item of a TemplateProcessing
+// `single` template, or Roberta's and Bert's cls / sep. Sequence
+// post-processors are searched in order.
+std::optional<TokenId> post_processor_special(const nlohmann::json& processor, bool at_end) {
   if (!processor.is_object()) return std::nullopt;
   const std::string type = processor.value("type", "");
   if (type == "Sequence") {
     for (const nlohmann::json& step : processor.value("processors", nlohmann::json::array())) {
-      if (auto id = template_bos(step)) return id;
+      if (auto id = post_processor_special(step, at_end)) return id;
+    }
+    return std::nullopt;
+  }
+  if (type == "RobertaProcessing" || type == "BertProcessing") {
+    const nlohmann::json pair = processor.value(at_end ? "sep" : "cls", nlohmann::json());
+    if (pair.is_array() && pair.size() == 2 && pair[1].is_number_unsigned()) {
+      return pair[1].get<TokenId>();
     }
     return std::nullopt;
   }
   if (type != "TemplateProcessing") return std::nullopt;
   const nlohmann::json single = processor.value("single", nlohmann::json::array());
-  if (!single.is_array() || single.empty() || !single[0].contains("SpecialToken")) {
-    return std::nullopt;
-  }
-  const std::string name = single[0]["SpecialToken"].value("id", "");
+  if (!single.is_array() || single.size() < 2) return std::nullopt;
+  const nlohmann::json& item = at_end ? single.back() : single.front();
+  if (!item.is_object() || !item.contains("SpecialToken")) return std::nullopt;
+  const std::string name = item["SpecialToken"].value("id", "");
   const nlohmann::json specials = processor.value("special_tokens", nlohmann::json::object());
   if (!specials.contains(name)) return std::nullopt;
   const nlohmann::json ids = specials[name].value("ids", nlohmann::json::array());
@@ -80,8 +89,10 @@ Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& dire
     }
   }
 
-  if (!result.bos) {
-    result.bos = template_bos(tokenizer_json.value("post_processor", nlohmann::json()));
+  const nlohmann::json processor = tokenizer_json.value("post_processor", nlohmann::json());
+  if (!result.bos) result.bos = post_processor_special(processor, /*at_end=*/false);
+  if (result.eos.empty()) {
+    if (auto eos = post_processor_special(processor, /*at_end=*/true)) result.eos.push_back(*eos);
   }
   if (result.eos.empty()) {
     for (const char* name : kConventionalEosTokens) {

@@ -21,10 +21,11 @@ struct SpecialTokenIds {
 
 using PieceLookup = std::function<std::optional<TokenId>(std::string_view)>;
 
-// BOS: tokenizer_config.json `bos_token`, else the special token that opens
-// the post-processor template. EOS: tokenizer_config.json `eos_token` plus
-// generation_config.json `eos_token_id`, else the conventional end tokens
-// found among `added_tokens`. Fails only when a config file is not JSON.
+// BOS: tokenizer_config.json `bos_token`, else the special token the
+// post-processor puts first. EOS: tokenizer_config.json `eos_token` plus
+// generation_config.json `eos_token_id`, else the special token the
+// post-processor puts last, else the conventional end tokens found among
+// `added_tokens`. Fails only when a config file is not JSON.
 Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& directory,
                                                const nlohmann::json& tokenizer_json,
                                                const PieceLookup& added_piece_to_id,

@@ -9,11 +9,11 @@
 
 #include "tokenizers/added_tokens.h"
 #include "tokenizers/bpe.h"
-#include "tokenizers/byte_level.h"
 #include "tokenizers/hf_special_tokens.h"
 #include "tokenizers/json_file.h"
 #include "tokenizers/normalizer.h"
 #include "tokenizers/pre_tokenizer.h"
+#include "tokenizers/token_decoder.h"
 
 namespace et_llm {
 
@@ -21,7 +21,7 @@ struct HFTokenizer::Impl {
   std::unique_ptr<detail::BpeModel> model;
   std::unique_ptr<detail::Normalizer> normalizer;       // null: none
   std::unique_ptr<detail::PreTokenizer> pre_tokenizer;  // null: the whole text is one word
-  bool byte_level_decoder = false;
+  detail::TokenDecoder decoder;
 
   std::vector<detail::AddedToken> added_tokens;
   std::unordered_map<TokenId, size_t> added_index_by_id;
@@ -37,10 +37,13 @@ struct HFTokenizer::Impl {
   static Result<std::unique_ptr<Impl>> create(const std::filesystem::path& file,
                                               const nlohmann::json& json);
 
-  void encode_words(std::string text, std::vector<TokenId>& ids) const;
-  void encode_normalized(const std::string& text, std::vector<TokenId>& ids) const;
+  // `starts_text`: `text` begins where the text given to encode() begins.
+  void encode_words(std::string text, bool starts_text, std::vector<TokenId>& ids) const;
+  void encode_normalized(const std::string& text, bool starts_text,
+                         std::vector<TokenId>& ids) const;
   void encode_raw(std::string_view text, std::vector<TokenId>& ids) const;
   const std::string* piece(TokenId id) const;
+  Result<std::string> decode_piece(TokenId id, bool starts_text) const;
 };
 
 namespace {
@@ -90,6 +93,23 @@ bool is_null_or_missing(const nlohmann::json& json, const char* key) {
   return !json.contains(key) || json[key].is_null();
 }
 
+// The post-processor is never applied (the caller asks for BOS/EOS), but an
+// unknown one may do something the caller would miss.
+Error check_post_processor(const nlohmann::json& processor) {
+  const std::string type = processor.at("type").get<std::string>();
+  if (type == "Sequence") {
+    for (const nlohmann::json& step : processor.at("processors")) {
+      ET_LLM_CHECK_OK(check_post_processor(step));
+    }
+    return Error::success();
+  }
+  if (type == "TemplateProcessing" || type == "ByteLevel" || type == "RobertaProcessing" ||
+      type == "BertProcessing") {
+    return Error::success();
+  }
+  return Error(ErrorCode::NotSupported, "post_processor type '" + type + "'");
+}
+
 }  // namespace
 
 HFTokenizer::HFTokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -133,12 +153,12 @@ Result<std::unique_ptr<HFTokenizer::Impl>> HFTokenizer::Impl::create(
     if (!pre_tokenizer.ok()) return component_error(file, "pre_tokenizer", pre_tokenizer.error());
     impl->pre_tokenizer = std::move(pre_tokenizer).get();
   }
-  if (!is_null_or_missing(json, "decoder")) {
-    const std::string type = json["decoder"].at("type").get<std::string>();
-    if (type != "ByteLevel") {
-      return Error(ErrorCode::NotSupported, file.string() + ": decoder type '" + type + "'");
-    }
-    impl->byte_level_decoder = true;
+  auto decoder = detail::TokenDecoder::from_json(json.value("decoder", nlohmann::json()));
+  if (!decoder.ok()) return component_error(file, "decoder", decoder.error());
+  impl->decoder = std::move(decoder).get();
+  if (!is_null_or_missing(json, "post_processor")) {
+    Error error = check_post_processor(json["post_processor"]);
+    if (!error.ok()) return component_error(file, "post_processor", error);
   }
 
   ET_LLM_ASSIGN_OR_RETURN(impl->added_tokens,
@@ -170,46 +190,52 @@ Result<std::unique_ptr<HFTokenizer::Impl>> HFTokenizer::Impl::create(
   return impl;
 }
 
-void HFTokenizer::Impl::encode_words(std::string text, std::vector<TokenId>& ids) const {
-  std::vector<std::string> words;
-  words.push_back(std::move(text));
-  if (pre_tokenizer) pre_tokenizer->pre_tokenize(words);
-  for (const std::string& word : words) model->tokenize(word, ids);
+void HFTokenizer::Impl::encode_words(std::string text, bool starts_text,
+                                     std::vector<TokenId>& ids) const {
+  if (text.empty()) return;
+  if (!pre_tokenizer) return model->tokenize(text, ids);
+  detail::PreTokenizedText words;
+  words.words.push_back(std::move(text));
+  words.first_starts_text = starts_text;
+  pre_tokenizer->pre_tokenize(words);
+  for (const std::string& word : words.words) model->tokenize(word, ids);
 }
 
 namespace {
 
 // Appends the id of each added token `matcher` finds in `text`, and hands the
-// text between them to `encode_between`.
+// text between them, with its offset in `text`, to `encode_between`.
 template <typename EncodeBetween>
 void encode_around_added_tokens(const std::optional<detail::AddedTokenMatcher>& matcher,
                                 std::string_view text, std::vector<TokenId>& ids,
                                 EncodeBetween&& encode_between) {
-  if (!matcher) return encode_between(text);
+  if (!matcher) return encode_between(text, 0);
   std::vector<detail::TextSegment> segments;
   matcher->split(text, segments);
   for (const detail::TextSegment& segment : segments) {
     if (segment.token) {
       ids.push_back(*segment.token);
     } else {
-      encode_between(text.substr(segment.begin, segment.end - segment.begin));
+      encode_between(text.substr(segment.begin, segment.end - segment.begin), segment.begin);
     }
   }
 }
 
 }  // namespace
 
-void HFTokenizer::Impl::encode_normalized(const std::string& text,
+void HFTokenizer::Impl::encode_normalized(const std::string& text, bool starts_text,
                                           std::vector<TokenId>& ids) const {
-  encode_around_added_tokens(normalized_matcher, text, ids, [&](std::string_view between) {
-    encode_words(std::string(between), ids);
-  });
+  encode_around_added_tokens(normalized_matcher, text, ids,
+                             [&](std::string_view between, size_t offset) {
+                               encode_words(std::string(between), starts_text && offset == 0, ids);
+                             });
 }
 
 void HFTokenizer::Impl::encode_raw(std::string_view text, std::vector<TokenId>& ids) const {
-  encode_around_added_tokens(raw_matcher, text, ids, [&](std::string_view between) {
+  encode_around_added_tokens(raw_matcher, text, ids, [&](std::string_view between, size_t offset) {
     if (between.empty()) return;
-    encode_normalized(normalizer ? normalizer->normalize(between) : std::string(between), ids);
+    encode_normalized(normalizer ? normalizer->normalize(between) : std::string(between),
+                      offset == 0, ids);
   });
 }
 
@@ -238,20 +264,34 @@ Result<std::vector<TokenId>> HFTokenizer::encode(std::string_view text, size_t n
   return ids;
 }
 
-Result<std::string> HFTokenizer::decode_token(TokenId /*prev*/, TokenId token) const {
-  const std::string* piece = impl_->piece(token);
-  if (piece == nullptr) {
-    return Error(ErrorCode::InvalidArgument, "token id " + std::to_string(token) +
+Result<std::string> HFTokenizer::Impl::decode_piece(TokenId id, bool starts_text) const {
+  const std::string* token = piece(id);
+  if (token == nullptr) {
+    return Error(ErrorCode::InvalidArgument, "token id " + std::to_string(id) +
                                                  " is not in the vocabulary (size " +
-                                                 std::to_string(impl_->vocab_size) + ")");
+                                                 std::to_string(vocab_size) + ")");
   }
   std::string bytes;
-  // A token with characters outside the byte table (typically an added
-  // token) stands for its own UTF-8 text, as in HF's ByteLevel decoder.
-  if (!impl_->byte_level_decoder || !detail::ByteLevelTable::instance().decode(*piece, bytes)) {
-    bytes = *piece;
-  }
+  decoder.decode(*token, starts_text, bytes);
   return bytes;
+}
+
+Result<std::string> HFTokenizer::decode_token(TokenId prev, TokenId token) const {
+  // kNoPreviousToken, like any id outside the vocabulary, means "nothing before".
+  return impl_->decode_piece(token, prev >= impl_->vocab_size);
+}
+
+Result<std::string> HFTokenizer::decode(const std::vector<TokenId>& ids,
+                                        bool skip_special_tokens) const {
+  std::string bytes;
+  bool starts_text = true;
+  for (TokenId id : ids) {
+    if (skip_special_tokens && is_special(id)) continue;
+    ET_LLM_ASSIGN_OR_RETURN(std::string piece, impl_->decode_piece(id, starts_text));
+    bytes += piece;
+    starts_text = false;
+  }
+  return utf8_lossy(bytes);
 }
 
 Result<std::string> HFTokenizer::id_to_piece(TokenId id) const {
