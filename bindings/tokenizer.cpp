@@ -1,8 +1,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "et_llm/llm_runner_helpers.h"
 #include "et_llm/tokenizer.h"
+#include "et_llm/tokenizer_loader.h"
 
 namespace et_llm::python {
 
@@ -50,10 +50,30 @@ void bind_tokenizer(py::module_& m) {
 
   m.def(
       "load_tokenizer",
-      [](const std::string& path) {
-        return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
+      [](const py::object& path, std::optional<std::vector<std::string>> special_tokens,
+         std::optional<std::string> pattern, size_t bos_token_index, size_t eos_token_index) {
+        const std::string file = py::str(py::module_::import("os").attr("fspath")(path));
+        TiktokenOptions tiktoken;
+        tiktoken.special_tokens = std::move(special_tokens);
+        tiktoken.pattern = std::move(pattern);
+        tiktoken.bos_token_index = bos_token_index;
+        tiktoken.eos_token_index = eos_token_index;
+        Result<std::unique_ptr<Tokenizer>> tokenizer = Error();
+        {
+          py::gil_scoped_release release;
+          tokenizer = load_tokenizer(file, tiktoken);
+        }
+        return std::shared_ptr<Tokenizer>(unwrap(std::move(tokenizer)));
       },
-      py::arg("path"), "Loads a tokenizer file, or the tokenizer in a model directory.");
+      py::arg("path"), py::arg("special_tokens") = py::none(), py::arg("pattern") = py::none(),
+      py::arg("bos_token_index") = 0, py::arg("eos_token_index") = 1,
+      "Loads a tokenizer file (HF tokenizer.json, SentencePiece .model, tiktoken, llama2.c "
+      ".bin; detected from the content), or the tokenizer in a model directory. "
+      "`special_tokens`, `pattern` and the BOS/EOS indices into `special_tokens` apply to "
+      "tiktoken files, which lack them (Llama 3's are the default).");
+  m.def("tokenizer_from_python", &tokenizer_from_python, py::arg("tokenizer"),
+        "Wraps an object with encode() and decode() (a tokenizers.Tokenizer, a transformers "
+        "tokenizer) as a Tokenizer; an et_llm.Tokenizer is returned as is.");
 }
 
 }  // namespace et_llm::python

@@ -9,7 +9,7 @@ PY=${ET_LLM_PYTHON:-python3.11}
 
 log() { echo "[setup] $*" >&2; }
 
-apt_packages=(pkg-config libpcre2-dev nlohmann-json3-dev libgtest-dev)
+apt_packages=(pkg-config libpcre2-dev nlohmann-json3-dev libgtest-dev libsentencepiece-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
