@@ -86,7 +86,7 @@ class LoadTarget:
 
     def __init__(self) -> None:
         art = artifacts()
-        self.seeds = [(art.dir / name).read_bytes() for name in FILES]
+        self.seeds = [(art.dir / name).read_bytes() for name in FILES.values()]
         # libFuzzer ends the process with exit(): nothing here could remove the file later.
         tmp = os.environ.get("ET_LLM_FUZZ_TMPDIR", tempfile.gettempdir())
         self.path = Path(tmp) / f"et_llm_fuzz_{os.getpid()}.model"
