@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "et_llm/custom_kernels.h"
 #include "et_llm/log_level.h"
 #include "executorch_error.h"
 
@@ -46,6 +47,7 @@ std::unique_ptr<Module> make_module(const std::string& model_path,
 Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
                                             const std::optional<std::string>& data_path) {
   install_runtime_log_filter();
+  ET_LLM_CHECK_OK(register_custom_kernels());
   ET_LLM_CHECK_OK(check_readable_file(model_path, "model"));
   if (data_path) {
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));

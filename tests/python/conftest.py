@@ -60,6 +60,7 @@ def variant_names() -> list[str]:
         "export_llm_dynamic",
         "export_llm_static",
         "export_llm_chunked",
+        "export_llm_custom_sdpa",
         "cache_position",
         "no_kv",
         "prefill_decode",
