@@ -163,16 +163,18 @@ Error StaticKVCacheIOManager::update(const std::vector<EValue>& outputs,
     const EValue& value = outputs[1 + i];
     ET_LLM_CHECK(value.isTensor(), ExecutionFailed, "a cache output is not a tensor");
     const auto& entries = value.toTensor();
-    ET_LLM_CHECK(entries.scalar_type() == ScalarType::Float && entries.dim() == 4 &&
-                     static_cast<size_t>(entries.size(2)) == t,
+    const size_t rows = entries.dim() == 4 ? static_cast<size_t>(entries.size(2)) : 0;
+    ET_LLM_CHECK(entries.scalar_type() == ScalarType::Float && (rows == t || rows == slots),
                  ExecutionFailed, "cache output " + std::to_string(i) +
-                                      " must be float32 [1, heads, T, head_dim]");
+                                      " must be float32 [1, heads, T or slots, head_dim]");
+    // New entries [H, T, D] start at row 0; an updated cache [H, C, D] holds
+    // them at start_pos. Either way only those T rows are copied.
+    const size_t first_row = rows == t ? 0 : static_cast<size_t>(input.start_pos);
     const float* source = entries.const_data_ptr<float>();
     std::vector<float>& cache = i < num_layers_ ? k_cache_[i] : v_cache_[i - num_layers_];
-    // Only the T new entries move: [H, T, D] -> slots start_pos.. of [H, C, D].
     for (size_t head = 0; head < num_heads_; ++head) {
       std::memcpy(&cache[(head * slots + static_cast<size_t>(input.start_pos)) * head_dim_],
-                  &source[head * t * head_dim_], t * head_dim_ * sizeof(float));
+                  &source[(head * rows + first_row) * head_dim_], t * head_dim_ * sizeof(float));
     }
   }
   for (size_t i = 0; i < t; ++i) {

@@ -6,8 +6,9 @@
 //     -> (logits, k_new_0..k_new_{L-1} [1,H,T,D], v_new_0..v_new_{L-1} [1,H,T,D])
 //
 // The program attends to the C cache slots (masked by cache_mask: 0 keeps a
-// slot, -inf drops it) and to the T new tokens causally, and returns only the
-// new entries. This manager owns the cache buffers (handed to the program
+// slot, -inf drops it) and to the T new tokens causally, and returns the new
+// entries [1,H,T,D] (or whole updated caches [1,H,C,D], of which only the T
+// new rows are read). This manager owns the cache buffers (handed to the program
 // without copies), writes the new entries into their slots (slot = position),
 // and supports rewind. Export with memory planning of graph inputs disabled
 // (MemoryPlanningPass(alloc_graph_input=False)) so inputs are bound by pointer.
