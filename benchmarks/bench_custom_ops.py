@@ -19,37 +19,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_text_runner import worker  # noqa: E402
+from bench_text_runner import run_worker, worker  # noqa: E402
 
 ENGINES = ("et_llm", "upstream")
-
-
-def run_worker(engine: str, model: str, args: argparse.Namespace) -> dict:
-    cmd = [
-        sys.executable,
-        __file__,
-        "--worker",
-        engine,
-        "--model",
-        model,
-        "--tokenizer",
-        args.tokenizer,
-        "--new-tokens",
-        str(args.new_tokens),
-        "--repeats",
-        str(args.repeats),
-    ]
-    # Upstream's runner writes raw (possibly partial UTF-8) token bytes to stdout.
-    done = subprocess.run(cmd, capture_output=True, check=False)
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", errors="replace")
-        raise RuntimeError(f"{engine} worker on {model} failed:\n{stderr[-3000:]}")
-    return json.loads(done.stdout.decode("utf-8", errors="replace").strip().splitlines()[-1])
 
 
 def fixture_files() -> tuple[str, str, str]:
@@ -91,7 +67,9 @@ def main() -> int:
     for _ in range(args.rounds):
         for kind, model in files.items():
             for engine in ENGINES:
-                results.setdefault((kind, engine), []).append(run_worker(engine, model, args))
+                results.setdefault((kind, engine), []).append(
+                    run_worker(engine, args, model=model, script=__file__)
+                )
 
     def med(kind: str, engine: str, key: str) -> float:
         return statistics.median(r[key] for r in results[(kind, engine)])

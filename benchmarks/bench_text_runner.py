@@ -66,14 +66,18 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
     }
 
 
-def run_worker(engine: str, args: argparse.Namespace) -> dict:
+def run_worker(
+    engine: str, args: argparse.Namespace, model: str | None = None, script: str = __file__
+) -> dict:
+    """Runs `script --worker ENGINE` on `model` (default args.model); its last stdout line."""
+    model = model or args.model
     cmd = [
         sys.executable,
-        __file__,
+        script,
         "--worker",
         engine,
         "--model",
-        args.model,
+        model,
         "--tokenizer",
         args.tokenizer,
         "--new-tokens",
