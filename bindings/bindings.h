@@ -44,5 +44,6 @@ void bind_sampler(py::module_& m);
 void bind_io_manager(py::module_& m);
 void bind_text_llm_runner(py::module_& m);
 void bind_decoder_llm_runner(py::module_& m);
+void bind_program_inspection(py::module_& m);
 
 }  // namespace et_llm::python

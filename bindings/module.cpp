@@ -12,4 +12,5 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_io_manager(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);
+  bind_program_inspection(m);
 }

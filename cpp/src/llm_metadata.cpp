@@ -6,9 +6,6 @@ namespace et_llm {
 
 using executorch::runtime::EValue;
 
-namespace {
-
-// A constant method's outputs as doubles; nullopt when it is not one.
 std::optional<std::vector<double>> read_constant_method(executorch::extension::Module& module,
                                                         const std::string& name) {
   auto meta = module.method_meta(name);
@@ -36,7 +33,6 @@ std::optional<std::vector<double>> read_constant_method(executorch::extension::M
   return values;
 }
 
-}  // namespace
 
 std::map<std::string, int64_t> LlmMetadata::to_map() const {
   std::map<std::string, int64_t> flat;

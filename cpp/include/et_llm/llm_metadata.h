@@ -44,6 +44,11 @@ struct LlmMetadata {
   std::map<std::string, int64_t> to_map() const;
 };
 
+// The outputs of a constant method (no inputs, scalar outputs) as doubles;
+// nullopt when `name` is not one.
+std::optional<std::vector<double>> read_constant_method(executorch::extension::Module& module,
+                                                        const std::string& name);
+
 // Reads the metadata of a loaded or unloaded module; InvalidProgram when the
 // required get_max_seq_len is missing.
 Result<LlmMetadata> read_llm_metadata(executorch::extension::Module& module);

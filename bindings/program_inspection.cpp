@@ -1,0 +1,71 @@
+// inspect_program(path) -> dict: what `et-llm inspect` prints.
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "et_llm/program_inspection.h"
+
+namespace et_llm::python {
+
+namespace {
+
+py::object value_dict(const ValueSpec& value) {
+  py::dict entry;
+  entry["tag"] = value.tag;
+  if (value.tensor) {
+    entry["dtype"] = value.tensor->dtype;
+    entry["shape"] = value.tensor->shape;
+    entry["dynamism"] = value.tensor->dynamism;
+    entry["nbytes"] = value.tensor->nbytes;
+    entry["memory_planned"] = value.tensor->memory_planned;
+  }
+  return std::move(entry);
+}
+
+py::list value_list(const std::vector<ValueSpec>& values) {
+  py::list list;
+  for (const ValueSpec& value : values) {
+    list.append(value_dict(value));
+  }
+  return list;
+}
+
+py::dict program_dict(const ProgramSpec& program) {
+  py::dict methods;
+  for (const MethodSpec& method : program.methods) {
+    py::dict entry;
+    entry["inputs"] = value_list(method.inputs);
+    entry["outputs"] = value_list(method.outputs);
+    entry["backends"] = method.backends;
+    entry["planned_buffer_bytes"] = method.planned_buffer_bytes;
+    entry["num_instructions"] = method.num_instructions;
+    entry["constant_values"] =
+        method.constant_values ? py::cast(*method.constant_values) : py::none();
+    entry["load_error"] = method.load_error.empty() ? py::none() : py::str(method.load_error);
+    methods[py::str(method.name)] = entry;
+  }
+  py::dict result;
+  result["path"] = program.path;
+  result["file_bytes"] = program.file_bytes;
+  result["methods"] = methods;
+  return result;
+}
+
+}  // namespace
+
+void bind_program_inspection(py::module_& m) {
+  m.def(
+      "inspect_program",
+      [](const py::object& model_path, bool load_methods) {
+        std::string path = py::str(py::module_::import("os").attr("fspath")(model_path));
+        Result<ProgramSpec> program = [&] {
+          py::gil_scoped_release release;
+          return inspect_program(path, load_methods);
+        }();
+        return program_dict(unwrap(std::move(program)));
+      },
+      py::arg("model_path"), py::arg("load_methods") = true,
+      "Methods of a .pte with their inputs/outputs (tag, dtype, shape, dynamism), backends, "
+      "planned memory and, for constant methods, their values.");
+}
+
+}  // namespace et_llm::python

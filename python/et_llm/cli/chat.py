@@ -1,0 +1,75 @@
+"""`et-llm chat`: a multi-turn conversation over stdin (a terminal or a pipe).
+
+Each line is a user turn; the reply streams to stdout. The model's chat template renders the
+conversation and only the new turn is prefilled (the KV cache keeps the rest). `/reset` starts
+over, `/exit` (or end of input) ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from et_llm.cli.generate import print_stats
+from et_llm.cli.model_selection import add_model_arguments, select_model
+from et_llm.cli.sampling import add_sampling_arguments, generation_config
+from et_llm.models.registry import SMOLLM2_135M_INSTRUCT
+
+EXAMPLES = """examples:
+  et-llm chat                                   # SmolLM2-135M-Instruct, prepared on first use
+  et-llm chat --system "Answer in one sentence." --temperature 0.7 --seed 3
+  printf 'Hi!\\n/reset\\nWhat is 2+2?\\n' | et-llm chat --greedy
+
+commands inside the chat: /reset (forget the conversation), /exit
+"""
+
+# The default is the instruct model: Gemma 3 270M is a base model without a chat template.
+DEFAULT_CHAT_MODEL = SMOLLM2_135M_INSTRUCT.name
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser, DEFAULT_CHAT_MODEL)
+    add_sampling_arguments(parser, max_new_tokens=256)
+    parser.add_argument("--system", help="system message")
+    parser.add_argument("--stats", action="store_true", help="timing figures on stderr per turn")
+
+
+def _ask(interactive: bool) -> str | None:
+    if interactive:
+        print(">>> ", end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline()
+    return None if line == "" else line.rstrip("\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    import et_llm
+
+    config = generation_config(args)
+    model = select_model(args)
+    runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
+    if (
+        model.tokenizer_config is None
+        or et_llm.chat.load_chat_template(model.tokenizer_config) is None
+    ):
+        print("et-llm: the model has no chat template; using ChatML", file=sys.stderr)
+    session = et_llm.ChatSession(
+        runner, tokenizer_config=model.tokenizer_config, system=args.system
+    )
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Chat started: /reset to start over, /exit to leave.", file=sys.stderr)
+    while (line := _ask(interactive)) is not None:
+        text = line.strip()
+        if not text:
+            continue
+        if text in ("/exit", "/quit"):
+            break
+        if text == "/reset":
+            session.reset()
+            print("[conversation reset]", file=sys.stderr, flush=True)
+            continue
+        session.send(text, config, lambda piece: print(piece, end="", flush=True))
+        print(flush=True)
+        if args.stats:
+            print_stats(runner.stats)
+    return 0

@@ -1,0 +1,74 @@
+"""`et-llm generate`: stream a continuation (or, with --chat, a chat reply) to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from et_llm.cli.model_selection import add_model_arguments, select_model
+from et_llm.cli.sampling import add_sampling_arguments, generation_config
+from et_llm.errors import InvalidArgumentError
+from et_llm.models.registry import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from et_llm import Stats
+
+EXAMPLES = """examples:
+  et-llm generate "The tallest mountain in the world is"
+  et-llm generate --model smollm2-135m-instruct --chat "What is the capital of France?"
+  et-llm generate -m model.pte --tokenizer tokenizer.json --top_k 40 --temperature 0.7 "Hi"
+  echo "Once upon a time" | et-llm generate --max-new-tokens 32 --seed 1
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("prompt", nargs="?", help="the prompt (default: read from stdin)")
+    add_model_arguments(parser, DEFAULT_MODEL)
+    add_sampling_arguments(parser, max_new_tokens=128)
+    parser.add_argument(
+        "--chat", action="store_true", help="wrap the prompt in the model's chat template"
+    )
+    parser.add_argument("--system", help="system message (with --chat)")
+    parser.add_argument("--echo", action="store_true", help="print the prompt before the text")
+    parser.add_argument("--stats", action="store_true", help="timing figures on stderr")
+
+
+def _prompt(args: argparse.Namespace) -> str:
+    if args.prompt is not None:
+        return str(args.prompt)
+    if sys.stdin.isatty():
+        raise InvalidArgumentError("no prompt: pass one as an argument or on stdin")
+    return sys.stdin.read().rstrip("\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    import et_llm
+
+    prompt = _prompt(args)
+    config = generation_config(args)
+    model = select_model(args)
+    runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
+    if args.chat:
+        chat = et_llm.ChatSession(
+            runner, tokenizer_config=model.tokenizer_config, system=args.system
+        )
+        prompt = chat.render(
+            [*chat.messages, {"role": "user", "content": prompt}], add_generation_prompt=True
+        )
+    if args.echo:
+        print(prompt, end="", flush=True)
+    stats: list[et_llm.Stats] = []
+    runner.generate(prompt, config, lambda piece: print(piece, end="", flush=True), stats.append)
+    print(flush=True)
+    if args.stats and stats:
+        print_stats(stats[-1])
+    return 0
+
+
+def print_stats(stats: Stats) -> None:
+    print(
+        f"{stats.num_prompt_tokens} prompt tokens at {stats.prefill_tokens_per_second:.1f} tok/s, "
+        f"{stats.num_generated_tokens} generated at {stats.decode_tokens_per_second:.1f} tok/s",
+        file=sys.stderr,
+    )

@@ -1,0 +1,78 @@
+"""Sampling flags shared by `generate` and `chat`, mapped onto GenerationConfig.
+
+Both spellings work: `--top-k` and HF's `--top_k`, `--max-new-tokens` and `--max_new_tokens`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from et_llm.errors import InvalidArgumentError
+
+
+def _flag(group: argparse._ArgumentGroup, name: str, **kwargs: Any) -> None:
+    dashed = "--" + name.replace("_", "-")
+    underscored = "--" + name
+    flags = [dashed] if dashed == underscored else [dashed, underscored]
+    group.add_argument(*flags, dest=name, **kwargs)
+
+
+def add_sampling_arguments(parser: argparse.ArgumentParser, max_new_tokens: int) -> None:
+    group = parser.add_argument_group("generation (as in GenerationConfig / HF generate)")
+    _flag(group, "max_new_tokens", type=int, default=max_new_tokens, help="default: %(default)s")
+    _flag(group, "temperature", type=float, help="0 = greedy (default: 0.8)")
+    group.add_argument("--greedy", action="store_true", help="argmax decoding (temperature 0)")
+    _flag(group, "top_k", type=int, help="keep the k most likely tokens (0 = off)")
+    _flag(group, "top_p", type=float, help="nucleus sampling mass (1 = off)")
+    _flag(group, "min_p", type=float, help="drop tokens below min_p x the top probability")
+    _flag(group, "repetition_penalty", type=float, help="HF-style repetition penalty (1 = off)")
+    _flag(group, "frequency_penalty", type=float, help="OpenAI-style frequency penalty")
+    _flag(group, "presence_penalty", type=float, help="OpenAI-style presence penalty")
+    _flag(group, "penalty_last_n", type=int, help="window of recent tokens the penalties see")
+    _flag(group, "seed", type=int, help="seed for reproducible sampling")
+    group.add_argument(
+        "--stop", action="append", default=[], metavar="TEXT", help="stop string (repeatable)"
+    )
+    _flag(
+        group,
+        "stop_token_id",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="extra token id that ends generation (repeatable)",
+    )
+    group.add_argument("--ignore-eos", action="store_true", help="do not stop at EOS")
+
+
+_PASSED_THROUGH = (
+    "temperature",
+    "top_k",
+    "top_p",
+    "min_p",
+    "repetition_penalty",
+    "frequency_penalty",
+    "presence_penalty",
+    "penalty_last_n",
+    "seed",
+)
+
+
+def generation_config(args: argparse.Namespace) -> Any:
+    from et_llm import GenerationConfig
+
+    config = GenerationConfig(echo=False, max_new_tokens=args.max_new_tokens)
+    for name in _PASSED_THROUGH:
+        value = getattr(args, name)
+        if value is not None:
+            setattr(config, name, value)
+    if args.greedy:
+        if args.temperature not in (None, 0.0):
+            raise InvalidArgumentError("--greedy contradicts --temperature")
+        config.temperature = 0.0
+    config.stop = list(args.stop)
+    config.stop_token_ids = list(args.stop_token_id)
+    config.ignore_eos = args.ignore_eos
+    config.validate()
+    return config

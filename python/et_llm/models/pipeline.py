@@ -1,0 +1,82 @@
+"""Run a model's preparation steps in order, skipping the ones whose manifests are intact."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from et_llm.models.cache import forget_step, step_problem, write_manifest
+from et_llm.models.log import log
+from et_llm.models.registry import Step
+from et_llm.models.tool_env import run_task
+
+
+@contextlib.contextmanager
+def exclusive(model_dir: Path) -> Iterator[None]:
+    """One preparation of a directory at a time (two processes would corrupt each other)."""
+    model_dir.mkdir(parents=True, exist_ok=True)
+    with (model_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def pending_steps(model_dir: Path, steps: Sequence[Step]) -> list[tuple[Step, str]]:
+    """The steps that must run, each with the reason; a step after a redone one is redone too."""
+    pending: list[tuple[Step, str]] = []
+    for step in steps:
+        problem = step_problem(model_dir, step.name, step.params)
+        if pending and problem is None:
+            problem = f"'{pending[0][0].name}' is redone"
+        if problem is not None:
+            pending.append((step, problem))
+    return pending
+
+
+def _progress(total: int) -> object | None:
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="step", desc="preparing", leave=False, dynamic_ncols=True)
+
+
+def run_steps(
+    model_dir: Path, steps: Sequence[Step], later_steps: Sequence[str] = (), force: bool = False
+) -> list[str]:
+    """Bring every step up to date; returns the names of the steps that ran.
+
+    `later_steps` are manifests that depend on these steps (other variants): they are forgotten
+    when a step they build on is redone.
+    """
+    with exclusive(model_dir):
+        if force:
+            for step in steps:
+                forget_step(model_dir, step.name)
+        pending = pending_steps(model_dir, steps)
+        if not pending:
+            return []
+        names = [step.name for step, _ in pending]
+        log(f"{model_dir}: running {', '.join(names)}")
+        first_base = next((s for s, _ in pending if s.name != steps[-1].name), None)
+        if first_base is not None:
+            for name in later_steps:
+                forget_step(model_dir, name)
+        bar = _progress(len(pending))
+        for step, reason in pending:
+            forget_step(model_dir, step.name)
+            log(f"step {step.name} ({reason}) ...")
+            start = time.monotonic()
+            run_task(step.task, model_dir, step.params)
+            seconds = round(time.monotonic() - start, 1)
+            write_manifest(
+                model_dir, step.name, step.params, list(step.outputs), {"seconds": seconds}
+            )
+            log(f"step {step.name} done in {seconds:.1f}s")
+            if bar is not None:
+                bar.update(1)  # type: ignore[attr-defined]
+        if bar is not None:
+            bar.close()  # type: ignore[attr-defined]
+        return names
