@@ -3,7 +3,7 @@
 
 Tokenizers: the test fixture's byte-level BPE, a SentencePiece-style (Metaspace +
 byte_fallback) BPE trained here, and Gemma 3's real tokenizer when it has been built
-(tests/fixtures/gemma_tokenizer.py). Each engine encodes the corpus line by line, as a
+(the tokenizer step of `et-llm pull gemma3-270m`). Each engine encodes the corpus line by line, as a
 runner does with prompts; every measurement is the best of --repeats.
 
     python benchmarks/bench_tokenizers.py [--repeats 5]
@@ -56,7 +56,7 @@ def tokenizers_under_test(workdir: Path) -> dict[str, Path]:
     path = workdir / "sentencepiece_style.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     found["SentencePiece-style BPE"] = path
-    gemma = Path.home() / ".cache" / "et_llm" / "tokenizers" / "gemma3" / "tokenizer.json"
+    gemma = Path.home() / ".cache" / "et_llm" / "models" / "gemma3-270m" / "tokenizer.json"
     if gemma.exists():
         found["Gemma 3 (262k)"] = gemma
     return found

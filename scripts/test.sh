@@ -16,13 +16,14 @@ echo "[test] fixtures" >&2
 FIXTURES=$("$PY" -m tests.fixtures.build)
 export ET_LLM_FIXTURES_DIR="$FIXTURES"
 
-echo "[test] default real model (SmolLM2-135M-Instruct, cached)" >&2
-ET_LLM_DEFAULT_MODEL_DIR=$(python3.11 "$ROOT/scripts/prepare_default_model.py" | tail -n 1)
+echo "[test] real models (cached in ~/.cache/et_llm/models): SmolLM2-135M-Instruct" >&2
+ET_LLM_DEFAULT_MODEL_DIR=$(dirname "$("$PY" -m et_llm pull smollm2-135m-instruct | tail -n 1)")
 export ET_LLM_DEFAULT_MODEL_DIR
 
-echo "[test] Gemma 3 tokenizer (cached)" >&2
-ET_LLM_GEMMA_TOKENIZER_DIR=$(python3.11 "$ROOT/tests/fixtures/gemma_tokenizer.py" | tail -n 1)
-export ET_LLM_GEMMA_TOKENIZER_DIR
+echo "[test] Gemma 3 270M fp32 (et-llm pull; ~10 min the first time)" >&2
+ET_LLM_GEMMA_DIR=$(dirname "$(dirname "$("$PY" -m et_llm pull gemma3-270m | tail -n 1)")")
+export ET_LLM_GEMMA_DIR
+export ET_LLM_GEMMA_TOKENIZER_DIR="$ET_LLM_GEMMA_DIR"
 
 echo "[test] C++ tests (against the installed package)" >&2
 PREFIX=$("$PY" -c "import et_llm; print(et_llm.cmake_prefix_path)")

@@ -1,4 +1,4 @@
-"""The default real model (SmolLM2-135M-Instruct, built by scripts/prepare_default_model.py):
+"""SmolLM2-135M-Instruct, prepared by `et-llm pull smollm2-135m-instruct` (et_llm.models):
 greedy ids equal HF transformers eager, recorded in its reference.json."""
 
 from __future__ import annotations

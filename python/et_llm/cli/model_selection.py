@@ -22,7 +22,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_model: str) -> 
         "-m",
         "--model",
         default=default_model,
-        help=f"a known model name (see `et-llm pull --list`) or a .pte file (default: {default_model})",
+        help=f"known model name (`et-llm pull --list`) or .pte file (default: {default_model})",
     )
     group.add_argument(
         "--variant",

@@ -102,10 +102,23 @@ def ensure_model(
     """The files of a model variant, prepared first when the cache lacks them (minutes)."""
     recipe = recipe_of(name)
     variant = _variant_step(recipe, variant)
-    steps = (*recipe.base_steps, recipe.variants[variant])
-    others = [other for other in recipe.variants if other != variant]
-    run_steps(model_dir_of(name), steps, later_steps=others, force=force)
+    directory = model_dir_of(name)
+    run_steps(directory, recipe.base_steps, later_steps=list(recipe.variants), force=force)
+    run_steps(directory, [recipe.variants[variant]], force=force)
     return find_model(name, variant)
+
+
+def ensure_steps(name: str, last_step: str, force: bool = False) -> Path:
+    """Prepare a known model only up to `last_step` (e.g. "tokenizer"); returns its directory."""
+    recipe = recipe_of(name)
+    names = [step.name for step in recipe.base_steps]
+    if last_step not in names:
+        raise InvalidArgumentError(f"{name} has no step {last_step!r}; steps: {', '.join(names)}")
+    count = names.index(last_step) + 1
+    later = [*names[count:], *recipe.variants]
+    directory = model_dir_of(name)
+    run_steps(directory, recipe.base_steps[:count], later_steps=later, force=force)
+    return directory
 
 
 __all__ = [
@@ -113,6 +126,7 @@ __all__ = [
     "ModelFiles",
     "cache_root",
     "ensure_model",
+    "ensure_steps",
     "find_model",
     "known_models",
     "model_dir_of",

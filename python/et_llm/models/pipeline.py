@@ -48,8 +48,8 @@ def run_steps(
 ) -> list[str]:
     """Bring every step up to date; returns the names of the steps that ran.
 
-    `later_steps` are manifests that depend on these steps (other variants): they are forgotten
-    when a step they build on is redone.
+    `later_steps` name manifests that build on these steps: they are forgotten when any of
+    these steps runs.
     """
     with exclusive(model_dir):
         if force:
@@ -60,10 +60,8 @@ def run_steps(
             return []
         names = [step.name for step, _ in pending]
         log(f"{model_dir}: running {', '.join(names)}")
-        first_base = next((s for s, _ in pending if s.name != steps[-1].name), None)
-        if first_base is not None:
-            for name in later_steps:
-                forget_step(model_dir, name)
+        for name in later_steps:
+            forget_step(model_dir, name)
         bar = _progress(len(pending))
         for step, reason in pending:
             forget_step(model_dir, step.name)

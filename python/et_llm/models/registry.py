@@ -44,7 +44,7 @@ def optimum_variant(variant: str, quant: str, custom_ops: bool) -> Step:
 
 GEMMA3_270M = ModelRecipe(
     name="gemma3-270m",
-    description="Gemma 3 270M (base model) from the Q4_K_M GGUF on PyPI, exported by optimum-executorch",
+    description="Gemma 3 270M (base model), Q4_K_M GGUF from PyPI, exported by optimum-executorch",
     base_steps=(
         Step(
             "gguf",

@@ -1,0 +1,209 @@
+"""The `et-llm` command line end to end on the tiny fixture models (a subprocess per call)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import et_llm
+from tests.python.cli_helpers import run_cli
+from tests.python.conftest import greedy_config
+
+
+@pytest.fixture(scope="module")
+def model(fixture_dir: Path) -> Path:
+    return fixture_dir / "export_llm_dynamic.pte"
+
+
+def test_help_lists_every_command_with_examples():
+    result = run_cli("--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("generate", "chat", "bench", "inspect", "pull", "export"):
+        assert command in result.stdout
+    assert "examples:" in result.stdout
+    for command in ("generate", "chat", "inspect", "pull", "export"):
+        sub = run_cli(command, "--help")
+        assert sub.returncode == 0, sub.stderr
+        assert "examples:" in sub.stdout
+
+
+def test_generate_streams_the_greedy_text(model, tokenizer_path):
+    prompt = "Once upon a time"
+    expected = et_llm.TextLLMRunner(model, tokenizer_path).generate(prompt, greedy_config(20))
+    result = run_cli("generate", "--model", model, "--greedy", "--max-new-tokens", 20, prompt)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected + "\n"
+    # The tokenizer is found next to the .pte; the prompt may come from stdin.
+    piped = run_cli(
+        "generate", "-m", model, "--temperature", "0", "--max_new_tokens", 20, stdin=prompt + "\n"
+    )
+    assert piped.stdout == result.stdout
+
+
+def test_generate_sampling_flags_reach_the_sampler(model, tokenizer_path):
+    flags = [
+        "--temperature",
+        "0.9",
+        "--top_k",
+        "20",
+        "--top-p",
+        "0.9",
+        "--min-p",
+        "0.01",
+        "--repetition_penalty",
+        "1.1",
+        "--seed",
+        "7",
+        "--max-new-tokens",
+        "24",
+    ]
+    first = run_cli("generate", "-m", model, *flags, "The")
+    second = run_cli("generate", "-m", model, *flags, "The")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout  # same seed, same text
+    config = et_llm.GenerationConfig(
+        echo=False,
+        max_new_tokens=24,
+        temperature=0.9,
+        top_k=20,
+        top_p=0.9,
+        min_p=0.01,
+        repetition_penalty=1.1,
+        seed=7,
+    )
+    expected = et_llm.TextLLMRunner(model, tokenizer_path).generate("The", config)
+    assert first.stdout == expected + "\n"
+
+
+def test_generate_chat_uses_the_template(model, tokenizer_path, fixture_dir):
+    runner = et_llm.TextLLMRunner(model, tokenizer_path)
+    chat = et_llm.ChatSession(runner, tokenizer_config=fixture_dir)
+    expected = chat.send("hello there", greedy_config(16))
+    result = run_cli(
+        "generate", "-m", model, "--chat", "--greedy", "--max-new-tokens", 16, "hello there"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected + "\n"
+
+
+def test_chat_over_stdin_with_reset(model, tokenizer_path, fixture_dir):
+    runner = et_llm.TextLLMRunner(model, tokenizer_path)
+    session = et_llm.ChatSession(runner, tokenizer_config=fixture_dir)
+    first = session.send("hello", greedy_config(12))
+    second = session.send("and again", greedy_config(12))
+    script = "hello\nand again\n/reset\nhello\n/exit\nnever read\n"
+    result = run_cli("chat", "-m", model, "--greedy", "--max-new-tokens", 12, stdin=script)
+    assert result.returncode == 0, result.stderr
+    # Turn two continues the conversation (KV cache reused); after /reset it starts over.
+    assert result.stdout == f"{first}\n{second}\n{first}\n"
+    assert "[conversation reset]" in result.stderr
+
+
+def test_chat_ends_at_end_of_input(model):
+    result = run_cli("chat", "-m", model, "--greedy", "--max-new-tokens", 4, stdin="hi\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1
+
+
+def _runtime_program(path: Path):
+    from executorch.runtime import Runtime
+
+    return Runtime.get().load_program(path)
+
+
+DTYPES = {4: "int64", 6: "float32", 5: "float16", 3: "int32"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "export_llm_dynamic",
+        "export_llm_static",
+        "cache_position",
+        "prefill_decode",
+        "export_llm_custom_sdpa",
+    ],
+)
+def test_inspect_json_matches_the_program(fixture_dir, name):
+    path = fixture_dir / f"{name}.pte"
+    result = run_cli("inspect", "--json", path)
+    assert result.returncode == 0, result.stderr
+    described = json.loads(result.stdout)
+    program = _runtime_program(path)
+    assert set(described["methods"]) == set(program.method_names)
+    assert described["file_bytes"] == path.stat().st_size
+    for method_name, method in described["methods"].items():
+        meta = program.metadata(method_name)
+        assert len(method["inputs"]) == meta.num_inputs()
+        assert len(method["outputs"]) == meta.num_outputs()
+        for index, value in enumerate(method["inputs"]):
+            info = meta.input_tensor_meta(index)
+            assert value["shape"] == list(info.sizes())
+            assert value["dtype"] == DTYPES[int(info.dtype())]
+        for index, value in enumerate(method["outputs"]):
+            if value["tag"] == "tensor":
+                info = meta.output_tensor_meta(index)
+                assert value["shape"] == list(info.sizes())
+    metadata = et_llm.get_llm_metadata(path)
+    for key, value in metadata.items():
+        if key in described["methods"]:
+            assert described["methods"][key]["constant_values"][0] == value
+    forward = described["methods"].get("forward") or described["methods"]["prefill"]
+    assert forward["load_error"] is None
+    dynamic = bool(metadata["enable_dynamic_shape"])
+    assert (forward["inputs"][0]["dynamism"] != "static") == dynamic
+
+
+def test_inspect_eos_ids_and_human_output(fixture_dir, manifest):
+    path = fixture_dir / "export_llm_dynamic.pte"
+    described = json.loads(run_cli("inspect", "--json", path).stdout)
+    eos = described["methods"]["get_eos_ids"]["constant_values"]
+    assert sorted(int(v) for v in eos) == sorted(manifest["tokenizer"]["eos_ids"])
+    human = run_cli("inspect", path)
+    assert human.returncode == 0, human.stderr
+    assert "forward(int64[1x" in human.stdout and "(dynamic_bound)" in human.stdout
+    assert "get_max_seq_len" in human.stdout
+    no_load = json.loads(run_cli("inspect", "--json", "--no-load", path).stdout)
+    assert no_load["methods"]["forward"]["inputs"][0]["dynamism"] == "unknown"
+
+
+def test_pull_list_needs_no_preparation(tmp_path):
+    result = run_cli("pull", "--list", env={"ET_LLM_CACHE": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "gemma3-270m" in result.stdout and "smollm2-135m-instruct" in result.stdout
+    assert not (tmp_path / "models").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["generate", "-m", "missing.pte", "hi"], "not found"),
+        (["generate", "-m", "no-such-model", "hi"], "known model"),
+        (["inspect", "missing.pte"], "no such file"),
+        (["generate", "--greedy", "--temperature", "0.5", "hi"], "--greedy"),
+        (["generate", "--top-p", "1.5", "-m", "MODEL", "hi"], "top_p"),
+        (["pull", "no-such-model"], "unknown model"),
+        (["pull", "gemma3-270m", "--variant", "int2"], "no variant"),
+        (["export", "missing_dir"], "no such model"),
+    ],
+)
+def test_bad_input_gives_one_clear_line(args, message, model, tmp_path):
+    args = [str(model) if a == "MODEL" else a for a in args]
+    result = run_cli(*args, env={"ET_LLM_CACHE": str(tmp_path)})
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_inspect_rejects_a_file_that_is_not_a_program(tokenizer_path):
+    result = run_cli("inspect", tokenizer_path)
+    assert result.returncode == 1
+    assert "INVALID_PROGRAM" in result.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run_cli("frobnicate").returncode == 2
+    assert run_cli("generate", "--max-new-tokens", "many", "hi").returncode == 2
