@@ -101,10 +101,12 @@ def test_chat_over_stdin_with_reset(model, tokenizer_path, fixture_dir):
     assert "[conversation reset]" in result.stderr
 
 
-def test_chat_ends_at_end_of_input(model):
-    result = run_cli("chat", "-m", model, "--greedy", "--max-new-tokens", 4, stdin="hi\n")
+def test_chat_ends_at_end_of_input(model, tokenizer_path, fixture_dir):
+    runner = et_llm.TextLLMRunner(model, tokenizer_path)
+    reply = et_llm.ChatSession(runner, tokenizer_config=fixture_dir).send("hi", greedy_config(4))
+    result = run_cli("chat", "-m", model, "--greedy", "--max-new-tokens", 4, stdin="hi")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("\n") == 1
+    assert result.stdout == reply + "\n"
 
 
 def _runtime_program(path: Path):

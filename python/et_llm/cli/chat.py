@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from et_llm.cli.generate import print_stats
 from et_llm.cli.model_selection import add_model_arguments, select_model
+from et_llm.cli.runner_setup import open_chat, print_stats
 from et_llm.cli.sampling import add_sampling_arguments, generation_config
 from et_llm.models.registry import SMOLLM2_135M_INSTRUCT
 
@@ -47,14 +47,7 @@ def run(args: argparse.Namespace) -> int:
     config = generation_config(args)
     model = select_model(args)
     runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
-    if (
-        model.tokenizer_config is None
-        or et_llm.chat.load_chat_template(model.tokenizer_config) is None
-    ):
-        print("et-llm: the model has no chat template; using ChatML", file=sys.stderr)
-    session = et_llm.ChatSession(
-        runner, tokenizer_config=model.tokenizer_config, system=args.system
-    )
+    session = open_chat(runner, model, args.system)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Chat started: /reset to start over, /exit to leave.", file=sys.stderr)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from et_llm.cli.model_selection import add_model_arguments, select_model
+from et_llm.cli.runner_setup import open_chat, print_stats
 from et_llm.cli.sampling import add_sampling_arguments, generation_config
 from et_llm.errors import InvalidArgumentError
 from et_llm.models.registry import DEFAULT_MODEL
-
-if TYPE_CHECKING:
-    from et_llm import Stats
 
 EXAMPLES = """examples:
   et-llm generate "The tallest mountain in the world is"
@@ -50,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
     model = select_model(args)
     runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
     if args.chat:
-        chat = et_llm.ChatSession(
-            runner, tokenizer_config=model.tokenizer_config, system=args.system
-        )
+        chat = open_chat(runner, model, args.system)
         prompt = chat.render(
             [*chat.messages, {"role": "user", "content": prompt}], add_generation_prompt=True
         )
@@ -64,11 +59,3 @@ def run(args: argparse.Namespace) -> int:
     if args.stats and stats:
         print_stats(stats[-1])
     return 0
-
-
-def print_stats(stats: Stats) -> None:
-    print(
-        f"{stats.num_prompt_tokens} prompt tokens at {stats.prefill_tokens_per_second:.1f} tok/s, "
-        f"{stats.num_generated_tokens} generated at {stats.decode_tokens_per_second:.1f} tok/s",
-        file=sys.stderr,
-    )

@@ -1,0 +1,30 @@
+"""What `generate` and `chat` share: the chat session of a selected model and the stats line."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from et_llm.cli.model_selection import SelectedModel
+
+if TYPE_CHECKING:
+    from et_llm import ChatSession, Stats, TextLLMRunner
+
+
+def open_chat(runner: TextLLMRunner, model: SelectedModel, system: str | None) -> ChatSession:
+    """A ChatSession with the model's template; says so on stderr when it falls back to ChatML."""
+    import et_llm
+    from et_llm.chat import load_chat_template
+
+    config = model.tokenizer_config
+    if config is None or load_chat_template(config) is None:
+        print("et-llm: the model has no chat template; using ChatML", file=sys.stderr)
+    return et_llm.ChatSession(runner, tokenizer_config=config, system=system)
+
+
+def print_stats(stats: Stats) -> None:
+    print(
+        f"{stats.num_prompt_tokens} prompt tokens at {stats.prefill_tokens_per_second:.1f} tok/s, "
+        f"{stats.num_generated_tokens} generated at {stats.decode_tokens_per_second:.1f} tok/s",
+        file=sys.stderr,
+    )
