@@ -36,11 +36,13 @@ py::dict program_dict(const ProgramSpec& program) {
     entry["inputs"] = value_list(method.inputs);
     entry["outputs"] = value_list(method.outputs);
     entry["backends"] = method.backends;
+    entry["delegate_calls"] = method.delegate_calls;
     entry["planned_buffer_bytes"] = method.planned_buffer_bytes;
     entry["num_instructions"] = method.num_instructions;
     entry["constant_values"] =
         method.constant_values ? py::cast(*method.constant_values) : py::none();
-    entry["load_error"] = method.load_error.empty() ? py::none() : py::str(method.load_error);
+    entry["load_error"] =
+        method.load_error.empty() ? py::object(py::none()) : py::object(py::str(method.load_error));
     methods[py::str(method.name)] = entry;
   }
   py::dict result;

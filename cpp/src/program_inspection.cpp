@@ -104,7 +104,9 @@ void describe_signature(const MethodMeta& meta, MethodSpec& spec) {
   }
   for (size_t i = 0; i < meta.num_backends(); ++i) {
     auto name = meta.get_backend_name(i);
-    if (name.ok()) {
+    ++spec.delegate_calls;
+    if (name.ok() &&
+        std::find(spec.backends.begin(), spec.backends.end(), *name) == spec.backends.end()) {
       spec.backends.emplace_back(*name);
     }
   }

@@ -33,7 +33,8 @@ struct MethodSpec {
   std::string name;
   std::vector<ValueSpec> inputs;
   std::vector<ValueSpec> outputs;
-  std::vector<std::string> backends;
+  std::vector<std::string> backends;  // distinct, in order of first use
+  int64_t delegate_calls = 0;          // delegated subgraphs (one per backend call site)
   std::vector<int64_t> planned_buffer_bytes;
   int64_t num_instructions = 0;
   // Set for constant methods (no inputs, scalar outputs): their values.

@@ -50,7 +50,8 @@ def format_human(program: dict[str, Any]) -> str:
         lines.append(f"  {name}({inputs}) -> {outputs}")
         details = []
         if method["backends"]:
-            details.append("backends: " + ", ".join(method["backends"]))
+            calls = method["delegate_calls"]
+            details.append(f"backends: {', '.join(method['backends'])} ({calls} delegate calls)")
         planned = sum(b for b in method["planned_buffer_bytes"] if b > 0)
         details.append(f"planned memory: {planned / 2**20:.1f} MiB")
         details.append(f"{method['num_instructions']} instructions")

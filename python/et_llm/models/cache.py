@@ -101,13 +101,13 @@ def write_manifest(
     model_dir: Path, step: str, params: dict[str, Any], outputs: list[str], info: dict[str, Any]
 ) -> None:
     """Record a finished step; written last, so a crash before it leaves the step undone."""
+    missing = [name for name in outputs if not (model_dir / name).exists()]
+    if missing:
+        raise RuntimeError(f"step {step} did not produce {', '.join(missing)}")
     files = {
         str(path.relative_to(model_dir)): _file_entry(path)
         for path in _output_files(model_dir, outputs)
     }
-    missing = [name for name in outputs if not (model_dir / name).exists()]
-    if missing:
-        raise RuntimeError(f"step {step} did not produce {', '.join(missing)}")
     path = manifest_path(model_dir, step)
     path.parent.mkdir(parents=True, exist_ok=True)
     manifest = {"format": MANIFEST_FORMAT, "step": step, "params": params, "files": files, **info}
