@@ -2,7 +2,8 @@
 HF transformers eager on the checkpoint it was exported from (reference.json, 32 tokens).
 
 scripts/test.sh pulls the fp32 variant (~10 min once, cached) and sets ET_LLM_GEMMA_DIR.
-The 8da4w variant is in the slow suite: `et-llm pull gemma3-270m --variant 8da4w`, then
+The 8da4w variant (compared with upstream ExecuTorch on the same file) is in the slow
+suite: `et-llm pull gemma3-270m --variant 8da4w`, then
 `ET_LLM_GEMMA_DIR=~/.cache/et_llm/models/gemma3-270m pytest -m slow tests/python`.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,13 +56,48 @@ def test_fp32_metadata_follows_the_conventions():
     assert metadata["use_sdpa_with_kv_cache"]["constant_values"] == [1]
 
 
-@pytest.mark.slow
-def test_8da4w_greedy_stays_close_to_transformers():
-    reference = _reference()
-    generated = _greedy("8da4w", reference["prompt_ids"], 32)
-    expected = reference["generated_ids"]
-    # 4-bit weights change the logits: the text must start the same and mostly agree.
-    agreeing_prefix = next(
-        (i for i, (a, b) in enumerate(zip(generated, expected, strict=True)) if a != b), 32
+# Upstream's custom-op library aborts when et_llm's kernels are already registered in the
+# process (see et_llm/custom_kernels.h), so upstream runs in a subprocess of its own.
+UPSTREAM_GREEDY = """
+import json, sys, torch
+import executorch.extension.llm.custom_ops.custom_ops  # llama:: ops
+import executorch.kernels.quantized  # quantized_decomposed::embedding_byte
+from executorch.runtime import Runtime
+path, prompt_ids, count = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+forward = Runtime.get().load_program(path).load_method("forward")
+logits = forward.execute([torch.tensor([prompt_ids]), torch.arange(len(prompt_ids))])[0]
+generated = [int(logits[0, -1].argmax())]
+while len(generated) < count:
+    position = torch.tensor([len(prompt_ids) + len(generated) - 1])
+    logits = forward.execute([torch.tensor([[generated[-1]]]), position])[0]
+    generated.append(int(logits[0, -1].argmax()))
+print(json.dumps(generated))
+"""
+
+
+def _upstream_greedy(variant: str, prompt_ids: list[int], count: int) -> list[int]:
+    """The same file through upstream ExecuTorch's Python runtime (with its custom ops)."""
+    pytest.importorskip("torch")
+    path = Path(GEMMA_DIR or "") / variant / "model.pte"
+    result = subprocess.run(
+        [sys.executable, "-c", UPSTREAM_GREEDY, str(path), json.dumps(prompt_ids), str(count)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert agreeing_prefix >= 4, (generated, expected)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_8da4w_greedy_follows_upstream_runtime():
+    """4-bit weights change Gemma 3 270M's greedy text from the first token on (measured:
+    [506, 1638, ...] vs fp32/HF [496, 7070, ...]), so the oracle for this file is upstream
+    ExecuTorch's runtime executing it. Activations are quantized to int8 per token, which
+    turns the attention kernels' different summation order into logit differences of ~0.1:
+    measured, the two runtimes agree on 15 tokens, then pick the other of two candidates
+    0.11 apart. The first 12 must agree."""
+    prompt_ids = _reference()["prompt_ids"]
+    ours = _greedy("8da4w", prompt_ids, 32)
+    upstream = _upstream_greedy("8da4w", prompt_ids, 32)
+    assert ours[:12] == upstream[:12], (ours, upstream)

@@ -51,6 +51,8 @@ def run_steps(
     `later_steps` name manifests that build on these steps: they are forgotten when any of
     these steps runs.
     """
+    if not force and not pending_steps(model_dir, steps):
+        return []  # ready: no need to wait for a preparation of other steps elsewhere
     with exclusive(model_dir):
         if force:
             for step in steps:
