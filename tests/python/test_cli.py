@@ -31,7 +31,10 @@ def test_help_lists_every_command_with_examples():
 
 def test_generate_streams_the_greedy_text(model, tokenizer_path):
     prompt = "Once upon a time"
-    expected = et_llm.TextLLMRunner(model, tokenizer_path).generate(prompt, greedy_config(20))
+    # The fixture tokenizer's config says add_bos_token: the CLI adds BOS like HF.
+    expected = et_llm.TextLLMRunner(model, tokenizer_path).generate(
+        prompt, greedy_config(20, num_bos=1)
+    )
     result = run_cli("generate", "--model", model, "--greedy", "--max-new-tokens", 20, prompt)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected + "\n"
@@ -40,6 +43,11 @@ def test_generate_streams_the_greedy_text(model, tokenizer_path):
         "generate", "-m", model, "--temperature", "0", "--max_new_tokens", 20, stdin=prompt + "\n"
     )
     assert piped.stdout == result.stdout
+    without_bos = et_llm.TextLLMRunner(model, tokenizer_path).generate(prompt, greedy_config(20))
+    no_bos = run_cli(
+        "generate", "-m", model, "--greedy", "--max-new-tokens", 20, "--num-bos", 0, prompt
+    )
+    assert no_bos.stdout == without_bos + "\n"
 
 
 def test_generate_sampling_flags_reach_the_sampler(model, tokenizer_path):
@@ -72,6 +80,7 @@ def test_generate_sampling_flags_reach_the_sampler(model, tokenizer_path):
         min_p=0.01,
         repetition_penalty=1.1,
         seed=7,
+        num_bos=1,
     )
     expected = et_llm.TextLLMRunner(model, tokenizer_path).generate("The", config)
     assert first.stdout == expected + "\n"

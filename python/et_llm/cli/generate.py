@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from et_llm.cli.model_selection import add_model_arguments, select_model
-from et_llm.cli.runner_setup import open_chat, print_stats
+from et_llm.cli.runner_setup import open_chat, print_stats, tokenizer_adds_bos
 from et_llm.cli.sampling import add_sampling_arguments, generation_config
 from et_llm.errors import InvalidArgumentError
 from et_llm.models.registry import DEFAULT_MODEL
@@ -27,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--chat", action="store_true", help="wrap the prompt in the model's chat template"
     )
     parser.add_argument("--system", help="system message (with --chat)")
+    parser.add_argument(
+        "--num-bos",
+        type=int,
+        help="BOS tokens before the prompt (default: 1 if the tokenizer adds one, as HF does; "
+        "0 with --chat, where the template decides)",
+    )
     parser.add_argument("--echo", action="store_true", help="print the prompt before the text")
     parser.add_argument("--stats", action="store_true", help="timing figures on stderr")
 
@@ -51,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
         prompt = chat.render(
             [*chat.messages, {"role": "user", "content": prompt}], add_generation_prompt=True
         )
+    if args.num_bos is not None:
+        config.num_bos = args.num_bos
+    elif not args.chat and tokenizer_adds_bos(model):
+        config.num_bos = 1
     if args.echo:
         print(prompt, end="", flush=True)
     stats: list[et_llm.Stats] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,24 @@ def open_chat(runner: TextLLMRunner, model: SelectedModel, system: str | None) -
     if config is None or load_chat_template(config) is None:
         print("et-llm: the model has no chat template; using ChatML", file=sys.stderr)
     return et_llm.ChatSession(runner, tokenizer_config=config, system=system)
+
+
+def tokenizer_adds_bos(model: SelectedModel) -> bool:
+    """Whether HF would start an encoded prompt with BOS: `add_bos_token` of the tokenizer
+    config, else a BOS-first TemplateProcessing in tokenizer.json. Gemma needs its BOS."""
+    if model.tokenizer_config is not None and model.tokenizer_config.is_file():
+        config = json.loads(model.tokenizer_config.read_text(encoding="utf-8"))
+        if isinstance(config.get("add_bos_token"), bool):
+            return bool(config["add_bos_token"])
+    if model.tokenizer.suffix != ".json":
+        return False
+    processor = json.loads(model.tokenizer.read_text(encoding="utf-8")).get("post_processor")
+    steps = (processor or {}).get("processors", [processor]) if processor else []
+    for step in steps:
+        if step and step.get("type") == "TemplateProcessing":
+            single = step.get("single") or [{}]
+            return "SpecialToken" in single[0]
+    return False
 
 
 def print_stats(stats: Stats) -> None:

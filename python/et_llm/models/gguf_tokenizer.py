@@ -171,6 +171,8 @@ def build_tokenizer(gguf_path: Path, out_dir: Path) -> dict[str, Any]:
     template = fields.get("tokenizer.chat_template")
     if template:
         config["chat_template"] = str(template)
+    if "tokenizer.ggml.add_bos_token" in fields:  # said explicitly: runners read it
+        config["add_bos_token"] = bool(fields["tokenizer.ggml.add_bos_token"])
     tokens = fields["tokenizer.ggml.tokens"]
     ids = special_ids(fields)
     # The GGUF's ids are the truth (transformers' conversion takes SmolLM2's EOS from elsewhere).
