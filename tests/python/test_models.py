@@ -98,3 +98,22 @@ def test_an_interrupted_preparation_redoes_only_unfinished_steps(monkeypatch, tm
     (tmp_path / "one.out").write_text("other")
     pipeline.run_steps(tmp_path, steps, later_steps=["variant"])
     assert cache.step_problem(tmp_path, "variant", {}) == "not done"
+
+
+def test_an_exported_file_without_the_metadata_methods_is_rejected(
+    monkeypatch, tmp_path, fixture_dir
+):
+    source = {"good": fixture_dir / "export_llm_dynamic.pte", "junk": None}
+
+    def fake_export(task: str, model_dir: Path, params: dict) -> None:
+        target = model_dir / "model.pte"
+        if source[task] is None:
+            target.write_bytes(b"not a program")
+        else:
+            target.write_bytes(source[task].read_bytes())
+
+    monkeypatch.setattr(pipeline, "run_task", fake_export)
+    assert pipeline.run_steps(tmp_path, [Step("export", "good", ("model.pte",))]) == ["export"]
+    with pytest.raises(et_llm.InvalidProgramError):
+        pipeline.run_steps(tmp_path, [Step("export", "junk", ("model.pte",), {"v": 2})])
+    assert cache.step_problem(tmp_path, "export", {"v": 2}) == "not done"

@@ -2,12 +2,14 @@
 
 Each subcommand lives in its own module with `add_arguments(parser)` and `run(args) -> int`.
 Errors become one line on stderr and a non-zero exit code: 1 for et_llm errors (typed, with
-their code), 2 for bad command-line usage (argparse), 130 for Ctrl-C.
+their code) and failed model preparation, 2 for bad command-line usage (argparse), 130 for
+Ctrl-C. ET_LLM_DEBUG=1 shows the traceback of an unexpected error instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"et-llm {args.command}: error: {error}", file=sys.stderr)
         return 1
     except (OSError, RuntimeError, ValueError) as error:
+        if os.environ.get("ET_LLM_DEBUG"):
+            raise  # the traceback, for a bug report
         print(f"et-llm {args.command}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

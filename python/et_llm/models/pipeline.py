@@ -35,6 +35,29 @@ def pending_steps(model_dir: Path, steps: Sequence[Step]) -> list[tuple[Step, st
     return pending
 
 
+# The metadata methods every prepared .pte carries (../PTE_CONVENTIONS): checked with et_llm's
+# own reader after each export, so a tool that stops writing one is caught at preparation.
+REQUIRED_METADATA = (
+    "get_max_seq_len",
+    "get_max_context_len",
+    "enable_dynamic_shape",
+    "use_kv_cache",
+    "use_sdpa_with_kv_cache",
+    "get_bos_id",
+    "get_eos_ids",
+)
+
+
+def check_pte_metadata(pte: Path) -> None:
+    from et_llm._et_llm import inspect_program
+    from et_llm.errors import InvalidProgramError
+
+    methods = inspect_program(pte, load_methods=False)["methods"]
+    missing = [name for name in REQUIRED_METADATA if name not in methods]
+    if missing:
+        raise InvalidProgramError(f"{pte} lacks the metadata methods {', '.join(missing)}")
+
+
 def _progress(total: int) -> object | None:
     try:
         from tqdm import tqdm
@@ -70,6 +93,9 @@ def run_steps(
             log(f"step {step.name} ({reason}) ...")
             start = time.monotonic()
             run_task(step.task, model_dir, step.params)
+            for output in step.outputs:
+                if output.endswith(".pte"):
+                    check_pte_metadata(model_dir / output)
             seconds = round(time.monotonic() - start, 1)
             write_manifest(
                 model_dir, step.name, step.params, list(step.outputs), {"seconds": seconds}
