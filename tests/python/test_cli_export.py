@@ -84,3 +84,24 @@ def test_export_hf_dir_then_generate(tools_python, fixture_dir, tmp_path):
     assert again.returncode == 0 and "running" not in again.stderr
     generated = run_cli("generate", "-m", pte, "--greedy", "--max-new-tokens", 5, "Hello")
     assert generated.returncode == 0, generated.stderr
+
+
+@pytest.mark.slow
+def test_export_gguf_then_generate(tmp_path):
+    """A GGUF through the whole pipeline (tokenizer rebuild, HF conversion, optimum export with
+    custom ops): SmolLM2's GGUF must give the greedy ids transformers gave (~5 min)."""
+    import os
+
+    model_dir = os.environ.get("ET_LLM_DEFAULT_MODEL_DIR")
+    if not model_dir:
+        pytest.skip("ET_LLM_DEFAULT_MODEL_DIR not set (et-llm pull smollm2-135m-instruct)")
+    reference = json.loads((Path(model_dir) / "reference.json").read_text())
+    out = tmp_path / "smollm2"
+    result = run_cli("export", Path(model_dir) / "model.gguf", "--output", out, timeout=1800)
+    assert result.returncode == 0, result.stderr[-3000:]
+    runner = et_llm.TextLLMRunner(out / "model.pte", out / "tokenizer.json")
+    assert runner.tokenizer.encode(reference["prompt"]) == reference["prompt_ids"]
+    config = et_llm.GenerationConfig(
+        temperature=0.0, echo=False, max_new_tokens=32, ignore_eos=True
+    )
+    assert runner.generate_tokens(reference["prompt_ids"], config) == reference["generated_ids"]
