@@ -82,6 +82,7 @@ def ensure_tools_python() -> Path:
         _run_logged([base, "-m", "venv", str(venv)])
     check = subprocess.run(
         [str(python), "-c", _BOOTSTRAP, _package_dir(), "--tools-problem"],
+        env=_tools_environment(),
         capture_output=True,
         text=True,
         check=False,
@@ -91,6 +92,15 @@ def ensure_tools_python() -> Path:
         log(f"installing the model tools into {venv} ({reason})")
         _run_logged([str(python), "-m", "pip", "install", "-q", *_requirements()])
     return python
+
+
+def _tools_environment() -> dict[str, str]:
+    """The caller's environment without its Python path: the tools venv must import its own
+    packages (the caller's site-packages may hold other versions of the same ones)."""
+    return {
+        **{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")},
+        WORKER_ENV: "1",
+    }
 
 
 def _package_dir() -> str:
@@ -110,7 +120,7 @@ def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
     python = ensure_tools_python()
     command = [str(python), "-c", _BOOTSTRAP, _package_dir(), task, request]
     result = subprocess.run(
-        command, env={**os.environ, WORKER_ENV: "1"}, stdout=sys.stderr, check=False
+        command, env=_tools_environment(), stdout=sys.stderr, check=False
     )
     if result.returncode != 0:
         raise RuntimeError(
