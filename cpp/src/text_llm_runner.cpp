@@ -6,6 +6,7 @@
 #include "et_llm/sampler.h"
 #include "et_llm/static_kv_cache_io_manager.h"
 #include "executorch_error.h"
+#include "huge_pages.h"
 
 namespace et_llm {
 
@@ -52,6 +53,7 @@ Error TextLLMRunner::load() {
   ET_LLM_CHECK(module_ != nullptr, InvalidArgument, "TextLLMRunner needs a module");
   ET_LLM_CHECK(tokenizer_ != nullptr, InvalidArgument, "TextLLMRunner needs a tokenizer");
   stats_.model_load_start_ms = time_in_ms();
+  const auto memory_before_load = huge_pages::anonymous_regions();
   auto err = module_->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram, "cannot load the program");
@@ -65,6 +67,7 @@ Error TextLLMRunner::load() {
   }
   decoder_ = std::make_unique<TextDecoderRunner>(module_.get(), io_manager_, metadata_);
   ET_LLM_CHECK_OK(decoder_->load());
+  huge_pages::promote_new_memory(memory_before_load);
   prefiller_ = std::make_unique<TextPrefiller>(decoder_.get());
 
   // EOS ids: the model's and the tokenizer's together (upstream lets the model's replace them).

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "et_llm/llm_runner_helpers.h"
+#include "et_llm/log_level.h"
 
 namespace executorch::extension::threadpool {
 class ThreadPool {
@@ -28,6 +29,7 @@ Error set_num_threads(size_t num_threads) {
     return Error();
   }
   ET_LLM_CHECK(num_threads <= 1024, InvalidArgument, "num_threads must be <= 1024");
+  install_runtime_log_filter();  // creating the pool logs CPU probing at Info level
   auto* pool = executorch::extension::threadpool::get_threadpool();
   ET_LLM_CHECK(pool != nullptr, NotSupported, "the ExecuTorch thread pool is unavailable");
   ET_LLM_CHECK(pool->_unsafe_reset_threadpool(static_cast<uint32_t>(num_threads)), Internal,
@@ -86,6 +88,7 @@ Error apply_thread_count(size_t num_threads) {
 }
 
 size_t get_num_threads() {
+  install_runtime_log_filter();
   auto* pool = executorch::extension::threadpool::get_threadpool();
   return pool != nullptr ? pool->get_thread_count() : 1;
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,3 +63,15 @@ def test_bad_thread_counts_are_typed_errors(model_path, tokenizer_path):
         et_llm.TextLLMRunner(model_path, tokenizer_path, num_threads=-1)
     runner = et_llm.TextLLMRunner(model_path, tokenizer_path, num_threads=2)
     assert runner.generate("Hello", greedy_config(4)) is not None
+
+
+def test_sizing_the_pool_prints_nothing(model_path, tokenizer_path):
+    # Creating the pool probes the CPU and logs at Info level; that must stay filtered.
+    code = (
+        "import et_llm; "
+        f"et_llm.TextLLMRunner({model_path!r}, {tokenizer_path!r}, num_threads=1); "
+        "et_llm.get_num_threads()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
