@@ -99,7 +99,8 @@ def _resolve_models(args: argparse.Namespace) -> list[tuple[str, str, str, str, 
         model, _, named_variant = model.partition(":")
         for variant in [named_variant] if named_variant else args.variant or ["fp32"]:
             prepared = models.ensure_model(model, variant=variant)
-            gguf = args.gguf or (str(prepared.gguf) if prepared.gguf else None)
+            has_gguf = prepared.gguf is not None and Path(prepared.gguf).is_file()
+            gguf = args.gguf or (str(prepared.gguf) if has_gguf else None)
             label = f"{model} {variant}"
             files.append((model, label, str(prepared.pte), str(prepared.tokenizer), gguf))
     return files
