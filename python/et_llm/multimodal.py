@@ -229,9 +229,9 @@ def hf_to_inputs(
         if token_id is None:
             raise InvalidArgumentError(f"'{key}' given without the {kind} placeholder token id")
         values = np.asarray(inputs[key])
-        items = list(values) if values.ndim == 4 or (kind == "audio" and values.ndim == 3) else [
-            values
-        ]
+        items = (
+            list(values) if values.ndim == 4 or (kind == "audio" and values.ndim == 3) else [values]
+        )
         runs = _runs(ids, int(token_id))
         if len(runs) != len(items):
             raise InvalidArgumentError(
