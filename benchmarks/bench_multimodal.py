@@ -42,7 +42,9 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
         import torch
         from executorch.extension.llm import runner as runner_module
 
-        image = runner_module.make_image_input(torch.from_numpy(pixels))
+        # Upstream reads a 3-D tensor as CHW.
+        chw = np.ascontiguousarray(pixels.transpose(2, 0, 1))
+        image = runner_module.make_image_input(torch.from_numpy(chw))
     runner = runner_module.MultimodalRunner(model, tokenizer)
     inputs = [runner_module.make_text_input("Describe"), image, runner_module.make_text_input("it")]
 

@@ -1,5 +1,6 @@
 #include "et_llm/multimodal_runner.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "busy_guard.h"
@@ -136,9 +137,17 @@ Error MultimodalRunner::check_inputs(const std::vector<MultimodalInput>& inputs)
   return Error();
 }
 
-Error MultimodalRunner::feed_one(const MultimodalInput& input, bool* stopped) {
+Error MultimodalRunner::feed_one(const MultimodalInput& input,
+                                 std::vector<TokenId>* prompt_tokens, bool* stopped) {
+  // Text is encoded here, once, so its ids also serve decode_token() and the penalties.
+  std::optional<MultimodalInput> encoded;
+  if (const auto* text = input.try_get_text()) {
+    ET_LLM_ASSIGN_OR_RETURN(auto ids, tokenizer_->encode(*text, 0, 0));
+    encoded.emplace(std::move(ids));
+  }
+  const MultimodalInput& fed = encoded ? *encoded : input;
   ET_LLM_ASSIGN_OR_RETURN(PrefillResult result,
-                          prefiller_->prefill(input, position_, &stop_requested_));
+                          prefiller_->prefill(fed, position_, &stop_requested_));
   stats_.aggregate_model_execution_time_us += result.forward_us;
   position_ += static_cast<int64_t>(result.num_consumed);
   *stopped = result.stopped;
@@ -146,16 +155,14 @@ Error MultimodalRunner::feed_one(const MultimodalInput& input, bool* stopped) {
     return Error();
   }
   result.logits.copy_to(last_logits_);
-  if (input.is_text() || input.is_tokens()) {
-    // Only tokens give decode_token() a previous piece to join with.
-    const std::vector<TokenId>* tokens = input.try_get_tokens();
-    if (tokens != nullptr) {
-      last_fed_token_ = tokens->back();
-    } else {
-      ET_LLM_ASSIGN_OR_RETURN(auto ids, tokenizer_->encode(*input.try_get_text(), 0, 0));
-      last_fed_token_ = ids.back();
+  if (const auto* tokens = fed.try_get_tokens()) {
+    last_fed_token_ = (*tokens)[result.num_consumed - 1];
+    if (prompt_tokens != nullptr) {
+      prompt_tokens->insert(prompt_tokens->end(), tokens->begin(),
+                            tokens->begin() + static_cast<std::ptrdiff_t>(result.num_consumed));
     }
   } else {
+    // After an image or audio there is no previous piece for decode_token() to join.
     last_fed_token_.reset();
   }
   return Error();
@@ -186,25 +193,16 @@ Error MultimodalRunner::feed(const std::vector<MultimodalInput>& inputs,
   }
   Error err;
   if (!leading.empty()) {
-    err = feed_one(make_token_input(leading), stopped);
+    err = feed_one(make_token_input(leading), nullptr, stopped);
     if (err.ok()) {
       pending_token_.reset();
     }
   }
   for (size_t i = 0; err.ok() && !*stopped && i < inputs.size(); ++i) {
-    err = feed_one(inputs[i], stopped);
+    err = feed_one(inputs[i], prompt_tokens, stopped);
     if (!err.ok()) {
       err = Error(err.code(), "input " + std::to_string(i) + " (" + inputs[i].type_name() +
                                   "): " + err.message());
-    } else if (prompt_tokens != nullptr) {
-      if (const auto* tokens = inputs[i].try_get_tokens()) {
-        prompt_tokens->insert(prompt_tokens->end(), tokens->begin(), tokens->end());
-      } else if (const auto* text = inputs[i].try_get_text()) {
-        auto ids = tokenizer_->encode(*text, 0, 0);
-        if (ids.ok()) {
-          prompt_tokens->insert(prompt_tokens->end(), ids->begin(), ids->end());
-        }
-      }
     }
   }
   if (!err.ok()) {
@@ -270,12 +268,13 @@ Error MultimodalRunner::generate(const std::vector<MultimodalInput>& inputs,
   stats_.token_encode_end_ms = time_in_ms();
   const int64_t prefill_begin = time_in_us();
   stats_.model_execution_start_ms = time_in_ms();
-  const int64_t position_before = position_;
+  // The token sampled last turn is fed first but is not part of this prompt.
+  const int64_t position_before = position_ + (pending_token_ ? 1 : 0);
   std::vector<TokenId> prompt_tokens;
   const SamplingParams sampling = SamplingParams::from(config);
   bool stopped = false;
   Error err = feed(inputs, config, sampling.has_penalties() ? &prompt_tokens : nullptr, &stopped);
-  stats_.num_prompt_tokens = position_ - position_before;
+  stats_.num_prompt_tokens = std::max<int64_t>(position_ - position_before, 0);
   if (!err.ok() || stopped) {
     stats_.inference_end_ms = time_in_ms();
     return err;

@@ -9,7 +9,7 @@ but torch is never imported). The runner converts pixels to what the model's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from et_llm._et_llm import (
 from et_llm._et_llm import MultimodalRunner as _MultimodalRunner
 from et_llm._et_llm import make_token_input as _make_token_input
 from et_llm.errors import InvalidArgumentError
+from et_llm.streaming import astream, stream
 
 _CHANNEL_COUNTS = (1, 3, 4)
 
@@ -284,6 +285,17 @@ class MultimodalRunner(_MultimodalRunner):
         self, inputs: InputLike | Sequence[InputLike], config: GenerationConfig | None = None
     ) -> None:
         super().prefill(to_inputs(inputs), config)
+
+    def stream(
+        self, inputs: InputLike | Sequence[InputLike], config: GenerationConfig | None = None
+    ) -> Iterator[str]:
+        """Yields the generated pieces as they come (see ``et_llm.stream``)."""
+        return stream(self, to_inputs(inputs), config)  # type: ignore[arg-type]
+
+    def astream(
+        self, inputs: InputLike | Sequence[InputLike], config: GenerationConfig | None = None
+    ) -> AsyncIterator[str]:
+        return astream(self, to_inputs(inputs), config)  # type: ignore[arg-type]
 
     def generate_hf(
         self,

@@ -260,3 +260,11 @@ def test_streaming_callback_matches_text(vlm) -> None:
     text = vlm.generate(["Stream", random_image_u8(12)], greedy(), token_callback=pieces.append)
     assert "".join(pieces) == text
     assert vlm.stats.num_generated_tokens == len(vlm.generated_tokens)
+
+
+def test_stream_yields_the_generated_text(vlm) -> None:
+    inputs = ["Stream", random_image_u8(13)]
+    vlm.reset()
+    full = vlm.generate(inputs, greedy())
+    vlm.reset()
+    assert "".join(vlm.stream(inputs, greedy())) == full

@@ -74,7 +74,9 @@ class MultimodalRunner : public IRunner {
   // Feeds pending token, BOS ids and inputs; on failure rewinds to where it began.
   Error feed(const std::vector<MultimodalInput>& inputs, const GenerationConfig& config,
              std::vector<TokenId>* prompt_tokens, bool* stopped);
-  Error feed_one(const MultimodalInput& input, bool* stopped);
+  // Feeds one input; appends its token ids (if any) to `prompt_tokens`.
+  Error feed_one(const MultimodalInput& input, std::vector<TokenId>* prompt_tokens,
+                 bool* stopped);
 
   std::unique_ptr<executorch::extension::Module> module_;
   std::shared_ptr<Tokenizer> tokenizer_;
