@@ -203,3 +203,34 @@ def test_python_io_manager_gets_embeddings(multimodal_dir: Path, reference) -> N
     )
     assert list(runner.generate_tokens(["Describe", random_image_u8(1)], greedy())) == reference
     assert manager.widths == {64}
+
+
+def test_stop_from_callback_then_usable(vlm, reference) -> None:
+    pieces: list[str] = []
+
+    def on_piece(piece: str) -> None:
+        pieces.append(piece)
+        if len(pieces) == 3:
+            vlm.stop()
+
+    vlm.reset()
+    vlm.generate(["Describe", random_image_u8(1)], greedy(), token_callback=on_piece)
+    assert 3 <= len(vlm.generated_tokens) <= 4
+    assert_usable(vlm, reference)
+
+
+def test_echo_passes_the_text_pieces_first(vlm) -> None:
+    pieces: list[str] = []
+    config = et_llm.GenerationConfig(temperature=0.0, max_new_tokens=4, echo=True)
+    vlm.reset()
+    text = vlm.generate(["Describe ", random_image_u8(1), "briefly"], config, pieces.append)
+    assert "".join(pieces) == "Describe briefly" + text
+
+
+def test_missing_preprocessor_file(multimodal_dir: Path) -> None:
+    with pytest.raises(et_llm.NotFoundError):
+        et_llm.MultimodalRunner(
+            str(multimodal_dir / "alm.pte"),
+            str(multimodal_dir / "tokenizer.json"),
+            audio_preprocessor_path=str(multimodal_dir / "no_such_preprocessor.pte"),
+        )
