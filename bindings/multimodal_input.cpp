@@ -83,9 +83,12 @@ void bind_multimodal_input(py::module_& m) {
       .def_property_readonly("channels", &Image::channels)
       .def_property_readonly("layout", &Image::layout)
       .def_property_readonly("uint8_data",
-                             [](const Image& self) { return py::array(py::cast(self.get_uint8_data())); })
-      .def_property_readonly("float_data",
-                             [](const Image& self) { return py::array(py::cast(self.get_float_data())); })
+                             [](const Image& self) {
+                               return py::array(py::cast(self.get_uint8_data()));
+                             })
+      .def_property_readonly("float_data", [](const Image& self) {
+        return py::array(py::cast(self.get_float_data()));
+      })
       .def("__repr__", [](const Image& self) { return "Image(" + self.describe() + ")"; });
 
   py::class_<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.")
@@ -134,7 +137,8 @@ void bind_multimodal_input(py::module_& m) {
       .def("is_image", &MultimodalInput::is_image)
       .def("is_audio", &MultimodalInput::is_audio)
       .def("is_raw_audio", &MultimodalInput::is_raw_audio)
-      .def("get_text", [](const MultimodalInput& self) { return optional_copy(self.try_get_text()); })
+      .def("get_text",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_text()); })
       .def("get_tokens",
            [](const MultimodalInput& self) { return optional_copy(self.try_get_tokens()); })
       .def("get_image",

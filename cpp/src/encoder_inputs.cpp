@@ -145,10 +145,10 @@ Result<EncoderInput> image_input(const Image& image, const TensorInfo& declared,
   EncoderInput input;
   void* out = allocate(input, image.num_values(), type);
   const bool src_chw = image.layout() == ImageLayout::CHW;
-  Error err = image.is_uint8()
-                  ? permute_into(image.get_uint8_data().data(), type, out, c, h, w, src_chw, dst_chw)
-                  : permute_into(image.get_float_data().data(), type, out, c, h, w, src_chw,
-                                 dst_chw);
+  Error err =
+      image.is_uint8()
+          ? permute_into(image.get_uint8_data().data(), type, out, c, h, w, src_chw, dst_chw)
+          : permute_into(image.get_float_data().data(), type, out, c, h, w, src_chw, dst_chw);
   ET_LLM_CHECK_OK(err);
   input.tensor = executorch::extension::from_blob(out, sizes, type);
   return input;

@@ -22,9 +22,11 @@ struct EncoderInput {
   executorch::extension::TensorPtr tensor;
 };
 
-Result<EncoderInput> image_input(const Image& image, const executorch::runtime::TensorInfo& declared,
+Result<EncoderInput> image_input(const Image& image,
+                                 const executorch::runtime::TensorInfo& declared,
                                  const std::string& method);
-Result<EncoderInput> audio_input(const Audio& audio, const executorch::runtime::TensorInfo& declared,
+Result<EncoderInput> audio_input(const Audio& audio,
+                                 const executorch::runtime::TensorInfo& declared,
                                  const std::string& method);
 // The waveform zero-padded to the length the preprocessor declares.
 Result<EncoderInput> waveform_input(const RawAudio& audio,

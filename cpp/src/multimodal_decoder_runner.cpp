@@ -99,8 +99,8 @@ Result<Logits> MultimodalDecoderRunner::step(const TokenId* tokens, size_t n, in
     // The embedding output lives in token_embedding's own memory until its next run.
     ET_LLM_ASSIGN_OR_RETURN(auto rows, embed(tokens, n));
     const int64_t embed_us = embed_us_;
-    ET_LLM_ASSIGN_OR_RETURN(Logits logits,
-                            step_embeddings(rows.const_data_ptr(), rows.scalar_type(), n, start_pos));
+    ET_LLM_ASSIGN_OR_RETURN(
+        Logits logits, step_embeddings(rows.const_data_ptr(), rows.scalar_type(), n, start_pos));
     last_forward_us_ += embed_us;
     return logits;
   }

@@ -37,7 +37,8 @@ Error MultimodalRunner::load() {
   }
   decoder_ = std::make_unique<MultimodalDecoderRunner>(module_.get(), io_manager_, metadata_);
   ET_LLM_CHECK_OK(decoder_->load());
-  prefiller_ = std::make_unique<MultimodalPrefiller>(module_.get(), decoder_.get(), tokenizer_.get());
+  prefiller_ =
+      std::make_unique<MultimodalPrefiller>(module_.get(), decoder_.get(), tokenizer_.get());
   ET_LLM_CHECK_OK(prefiller_->load());
   if (preprocessor_module_) {
     prefiller_->set_audio_preprocessor(preprocessor_module_.get(), "forward");
