@@ -12,4 +12,6 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_io_manager(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);
+  bind_multimodal_input(m);
+  bind_multimodal_runner(m);
 }

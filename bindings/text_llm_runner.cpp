@@ -25,11 +25,11 @@ std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
   return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
 }
 
-namespace {
-
 std::string path_from(const py::object& path) {
   return py::str(py::module_::import("os").attr("fspath")(path));
 }
+
+namespace {
 
 std::vector<TokenId> tokens_from(const py::object& prompt) {
   return prompt.cast<std::vector<TokenId>>();

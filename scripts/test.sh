@@ -15,6 +15,8 @@ ruff check python tests benchmarks examples scripts
 echo "[test] fixtures" >&2
 FIXTURES=$("$PY" -m tests.fixtures.build)
 export ET_LLM_FIXTURES_DIR="$FIXTURES"
+ET_LLM_MULTIMODAL_FIXTURES_DIR=$("$PY" -m tests.fixtures.build_multimodal)
+export ET_LLM_MULTIMODAL_FIXTURES_DIR
 
 echo "[test] default real model (SmolLM2-135M-Instruct, cached)" >&2
 ET_LLM_DEFAULT_MODEL_DIR=$(python3.11 "$ROOT/scripts/prepare_default_model.py" | tail -n 1)

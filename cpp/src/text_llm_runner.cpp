@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "busy_guard.h"
 #include "et_llm/default_io_manager.h"
 #include "et_llm/sampler.h"
 #include "et_llm/static_kv_cache_io_manager.h"
@@ -10,34 +11,8 @@
 
 namespace et_llm {
 
-namespace {
-
-// Marks the runner busy for one call; a second concurrent call is refused
-// instead of corrupting the KV cache.
-class BusyGuard {
- public:
-  explicit BusyGuard(std::atomic<bool>& busy) : busy_(busy) {
-    bool expected = false;
-    acquired_ = busy_.compare_exchange_strong(expected, true);
-  }
-  ~BusyGuard() {
-    if (acquired_) {
-      busy_.store(false);
-    }
-  }
-  bool acquired() const { return acquired_; }
-
- private:
-  std::atomic<bool>& busy_;
-  bool acquired_ = false;
-};
-
-Error busy_error() {
-  return Error(ErrorCode::InvalidState,
-               "another generate()/prefill() is running on this runner; call stop() or wait");
-}
-
-}  // namespace
+using detail::busy_error;
+using detail::BusyGuard;
 
 TextLLMRunner::TextLLMRunner(std::unique_ptr<executorch::extension::Module> module,
                              std::shared_ptr<Tokenizer> tokenizer,
@@ -154,15 +129,7 @@ Error TextLLMRunner::feed(std::vector<TokenId> tokens, bool* stopped) {
   stats_.aggregate_model_execution_time_us += result->forward_us;
   if (result->num_consumed > 0) {
     last_fed_token_ = tokens[result->num_consumed - 1];
-    const Logits& logits = result->logits;
-    last_logits_.resize(logits.vocab_size);
-    if (logits.is_float32()) {
-      std::copy(logits.float_data(), logits.float_data() + logits.vocab_size, last_logits_.begin());
-    } else {
-      for (size_t i = 0; i < logits.vocab_size; ++i) {
-        last_logits_[i] = logits.at(i);
-      }
-    }
+    result->logits.copy_to(last_logits_);
   }
   *stopped = result->stopped;
   return Error();

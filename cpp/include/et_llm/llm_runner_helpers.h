@@ -9,6 +9,7 @@
 
 #include "et_llm/error.h"
 #include "et_llm/llm_metadata.h"
+#include "et_llm/multimodal_runner.h"
 #include "et_llm/text_llm_runner.h"
 #include "et_llm/tokenizer.h"
 #include "et_llm/tokenizer_loader.h"  // load_tokenizer
@@ -31,6 +32,20 @@ Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, const std::string& tokenizer_path,
     const std::optional<std::string>& data_path = std::nullopt,
     std::shared_ptr<IIOManager> io_manager = nullptr, size_t num_threads = 0);
+
+// A loaded MultimodalRunner. `audio_preprocessor_path`: a .pte whose
+// `forward` turns waveforms into the audio_encoder's features, for programs
+// without an audio_preprocessor method.
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr,
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt);
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, const std::string& tokenizer_path,
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr,
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt);
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
 
