@@ -57,7 +57,8 @@ void bind_multimodal_runner(py::module_& m) {
       .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
                        std::optional<py::object> data_path,
                        std::shared_ptr<IIOManager> io_manager,
-                       std::optional<py::object> audio_preprocessor_path) {
+                       std::optional<py::object> audio_preprocessor_path,
+                       std::optional<size_t> num_threads) {
              auto tokenizer = tokenizer_from(tokenizer_path);
              std::optional<std::string> data, preprocessor;
              if (data_path && !data_path->is_none()) {
@@ -70,13 +71,14 @@ void bind_multimodal_runner(py::module_& m) {
              Result<std::unique_ptr<MultimodalRunner>> runner = Error();
              {
                py::gil_scoped_release release;
-               runner = create_multimodal_runner(model, tokenizer, data, io_manager, preprocessor);
+               runner = create_multimodal_runner(model, tokenizer, data, io_manager, preprocessor,
+                                                 num_threads.value_or(0));
              }
              return unwrap(std::move(runner));
            }),
            py::arg("model_path"), py::arg("tokenizer_path"), py::arg("data_path") = py::none(),
            py::kw_only(), py::arg("io_manager") = nullptr,
-           py::arg("audio_preprocessor_path") = py::none())
+           py::arg("audio_preprocessor_path") = py::none(), py::arg("num_threads") = py::none())
       .def(
           "generate",
           [](MultimodalRunner& self, const py::object& inputs,

@@ -100,8 +100,9 @@ Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
 Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
     const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
-    const std::optional<std::string>& audio_preprocessor_path) {
+    const std::optional<std::string>& audio_preprocessor_path, size_t num_threads) {
   ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
+  ET_LLM_CHECK_OK(apply_thread_count(num_threads));
   ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
   auto runner = std::make_unique<MultimodalRunner>(std::move(module), std::move(tokenizer),
                                                    std::move(io_manager));
@@ -116,10 +117,10 @@ Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
 Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     const std::string& model_path, const std::string& tokenizer_path,
     const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
-    const std::optional<std::string>& audio_preprocessor_path) {
+    const std::optional<std::string>& audio_preprocessor_path, size_t num_threads) {
   ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
   return create_multimodal_runner(model_path, std::move(tokenizer), data_path,
-                                  std::move(io_manager), audio_preprocessor_path);
+                                  std::move(io_manager), audio_preprocessor_path, num_threads);
 }
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path) {

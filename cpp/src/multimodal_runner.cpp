@@ -7,6 +7,7 @@
 #include "et_llm/default_io_manager.h"
 #include "et_llm/sampler.h"
 #include "executorch_error.h"
+#include "huge_pages.h"
 
 namespace et_llm {
 
@@ -27,6 +28,7 @@ Error MultimodalRunner::load() {
   ET_LLM_CHECK(module_ != nullptr, InvalidArgument, "MultimodalRunner needs a module");
   ET_LLM_CHECK(tokenizer_ != nullptr, InvalidArgument, "MultimodalRunner needs a tokenizer");
   stats_.model_load_start_ms = time_in_ms();
+  const auto memory_before_load = huge_pages::anonymous_regions();
   auto err = module_->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram, "cannot load the program");
@@ -40,6 +42,7 @@ Error MultimodalRunner::load() {
   prefiller_ =
       std::make_unique<MultimodalPrefiller>(module_.get(), decoder_.get(), tokenizer_.get());
   ET_LLM_CHECK_OK(prefiller_->load());
+  huge_pages::promote_new_memory(memory_before_load);
   if (preprocessor_module_) {
     prefiller_->set_audio_preprocessor(preprocessor_module_.get(), "forward");
   }

@@ -322,6 +322,7 @@ class MultimodalRunner:
         *,
         io_manager: IIOManager | None = None,
         audio_preprocessor_path: _Path | None = None,
+        num_threads: int | None = None,
     ) -> None: ...
     def generate(
         self,

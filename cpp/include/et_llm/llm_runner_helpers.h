@@ -40,12 +40,14 @@ Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
     const std::optional<std::string>& data_path = std::nullopt,
     std::shared_ptr<IIOManager> io_manager = nullptr,
-    const std::optional<std::string>& audio_preprocessor_path = std::nullopt);
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt,
+    size_t num_threads = 0);
 Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     const std::string& model_path, const std::string& tokenizer_path,
     const std::optional<std::string>& data_path = std::nullopt,
     std::shared_ptr<IIOManager> io_manager = nullptr,
-    const std::optional<std::string>& audio_preprocessor_path = std::nullopt);
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt,
+    size_t num_threads = 0);
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
 
