@@ -46,14 +46,8 @@ Error MultimodalRunner::load() {
   if (preprocessor_module_) {
     prefiller_->set_audio_preprocessor(preprocessor_module_.get(), "forward");
   }
-  // EOS ids: the model's and the tokenizer's together, as in TextLLMRunner.
-  const std::vector<TokenId> tokenizer_eos = tokenizer_->eos_ids();
-  std::unordered_set<TokenId> eos_ids(tokenizer_eos.begin(), tokenizer_eos.end());
-  for (int64_t id : metadata_.eos_ids) {
-    eos_ids.insert(static_cast<TokenId>(id));
-  }
-  generator_ = std::make_unique<TextTokenGenerator>(decoder_.get(), tokenizer_.get(),
-                                                    std::move(eos_ids));
+  generator_ = std::make_unique<TextTokenGenerator>(
+      decoder_.get(), tokenizer_.get(), merged_eos_ids(metadata_.eos_ids, *tokenizer_));
   stats_.model_load_end_ms = time_in_ms();
   loaded_ = true;
   return Error();

@@ -45,16 +45,8 @@ Error TextLLMRunner::load() {
   huge_pages::promote_new_memory(memory_before_load);
   prefiller_ = std::make_unique<TextPrefiller>(decoder_.get());
 
-  // EOS ids: the model's and the tokenizer's together (upstream lets the model's replace them).
-  std::unordered_set<TokenId> eos_ids;
-  for (int64_t id : metadata_.eos_ids) {
-    eos_ids.insert(static_cast<TokenId>(id));
-  }
-  for (TokenId id : tokenizer_->eos_ids()) {
-    eos_ids.insert(id);
-  }
-  generator_ = std::make_unique<TextTokenGenerator>(decoder_.get(), tokenizer_.get(),
-                                                    std::move(eos_ids));
+  generator_ = std::make_unique<TextTokenGenerator>(
+      decoder_.get(), tokenizer_.get(), merged_eos_ids(metadata_.eos_ids, *tokenizer_));
   stats_.model_load_end_ms = time_in_ms();
   loaded_ = true;
   return Error();
