@@ -28,6 +28,9 @@ inline void check(const Error& error) {
   }
 }
 
+// A str or os.PathLike as a path string.
+std::string path_from(const py::object& path);
+
 // A path (str/PathLike) or an et_llm.Tokenizer, as the runners accept it.
 std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer);
 
@@ -44,6 +47,8 @@ void bind_sampler(py::module_& m);
 void bind_io_manager(py::module_& m);
 void bind_text_llm_runner(py::module_& m);
 void bind_decoder_llm_runner(py::module_& m);
+void bind_multimodal_input(py::module_& m);
+void bind_multimodal_runner(py::module_& m);
 void bind_program_inspection(py::module_& m);
 
 }  // namespace et_llm::python

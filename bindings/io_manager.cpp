@@ -1,5 +1,6 @@
 // IIOManager for Python: subclasses implement load/reset/rewind/prepare_*/
-// update_*/max_tokens_per_call/max_context_len. Tensors cross as numpy arrays
+// update_*/max_tokens_per_call/max_context_len. For a multimodal text_decoder
+// the `tokens` argument is a float array of embeddings [T, D] instead of ids. Tensors cross as numpy arrays
 // that view et_llm's or the program's memory (no copies): the token and output
 // arrays handed to a method are valid only during that call; the arrays a
 // prepare_* method returns are kept alive by et_llm until the forward's
@@ -173,7 +174,13 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
     return Error();
   }
 
+  // The token ids [T], or for a multimodal text_decoder the embeddings [T, D].
   static py::array tokens_view(const ForwardInput& input) {
+    if (input.has_embeddings()) {
+      return view(input.embeddings, numpy_dtype(input.embedding_dtype),
+                  {static_cast<py::ssize_t>(input.num_tokens),
+                   static_cast<py::ssize_t>(input.embedding_dim)});
+    }
     return view(input.tokens, py::dtype::of<int64_t>(),
                 {static_cast<py::ssize_t>(input.num_tokens)});
   }

@@ -12,5 +12,7 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_io_manager(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);
+  bind_multimodal_input(m);
+  bind_multimodal_runner(m);
   bind_program_inspection(m);
 }

@@ -58,7 +58,7 @@ void bind_program_inspection(py::module_& m) {
   m.def(
       "inspect_program",
       [](const py::object& model_path, bool load_methods) {
-        std::string path = py::str(py::module_::import("os").attr("fspath")(model_path));
+        std::string path = path_from(model_path);
         Result<ProgramSpec> program = [&] {
           py::gil_scoped_release release;
           return inspect_program(path, load_methods);

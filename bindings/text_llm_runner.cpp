@@ -25,11 +25,11 @@ std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
   return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
 }
 
-namespace {
-
 std::string path_from(const py::object& path) {
   return py::str(py::module_::import("os").attr("fspath")(path));
 }
+
+namespace {
 
 std::vector<TokenId> tokens_from(const py::object& prompt) {
   return prompt.cast<std::vector<TokenId>>();
@@ -41,7 +41,7 @@ void bind_text_llm_runner(py::module_& m) {
   py::class_<TextLLMRunner>(m, "TextLLMRunner", "Runner for text language models (.pte).")
       .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
                        std::optional<py::object> data_path,
-                       std::shared_ptr<IIOManager> io_manager) {
+                       std::shared_ptr<IIOManager> io_manager, std::optional<size_t> num_threads) {
              auto tokenizer = tokenizer_from(tokenizer_path);
              std::optional<std::string> data;
              if (data_path && !data_path->is_none()) {
@@ -51,12 +51,13 @@ void bind_text_llm_runner(py::module_& m) {
              Result<std::unique_ptr<TextLLMRunner>> runner = Error();
              {
                py::gil_scoped_release release;
-               runner = create_text_llm_runner(model, tokenizer, data, io_manager);
+               runner = create_text_llm_runner(model, tokenizer, data, io_manager,
+                                               num_threads.value_or(0));
              }
              return unwrap(std::move(runner));
            }),
            py::arg("model_path"), py::arg("tokenizer_path"), py::arg("data_path") = py::none(),
-           py::kw_only(), py::arg("io_manager") = nullptr)
+           py::kw_only(), py::arg("io_manager") = nullptr, py::arg("num_threads") = py::none())
       .def(
           "generate",
           [](TextLLMRunner& self, const std::string& prompt,
@@ -181,6 +182,8 @@ void bind_text_llm_runner(py::module_& m) {
       py::arg("model_path"), "The constant (metadata) methods of a .pte, by name.");
   m.def("set_num_threads", [](size_t n) { check(set_num_threads(n)); }, py::arg("num_threads"));
   m.def("get_num_threads", &get_num_threads);
+  m.def("physical_core_count", &physical_core_count,
+        "Physical cores this process may use: the default thread count of a runner.");
   m.def(
       "set_log_level",
       [](const std::string& level) {

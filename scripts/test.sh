@@ -15,6 +15,8 @@ ruff check python tests benchmarks examples scripts
 echo "[test] fixtures" >&2
 FIXTURES=$("$PY" -m tests.fixtures.build)
 export ET_LLM_FIXTURES_DIR="$FIXTURES"
+ET_LLM_MULTIMODAL_FIXTURES_DIR=$("$PY" -m tests.fixtures.build_multimodal)
+export ET_LLM_MULTIMODAL_FIXTURES_DIR
 
 echo "[test] real models (cached in ~/.cache/et_llm/models): SmolLM2-135M-Instruct" >&2
 ET_LLM_DEFAULT_MODEL_DIR=$(dirname "$("$PY" -m et_llm pull smollm2-135m-instruct | tail -n 1)")

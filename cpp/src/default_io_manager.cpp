@@ -29,12 +29,22 @@ Error DefaultIOManager::inspect(executorch::extension::Module& module, const std
   }
   auto tokens = meta->input_tensor_meta(0);
   ET_LLM_CHECK(tokens.ok(), InvalidProgram, "cannot read the token input of '" + name + "'");
-  ET_LLM_CHECK(tokens->scalar_type() == ScalarType::Long && tokens->sizes().size() == 2,
-               NotSupported, "method '" + name + "' must take int64 tokens [1, T]");
+  const ScalarType dtype = tokens->scalar_type();
+  const bool embeddings = tokens->sizes().size() == 3 &&
+                          (dtype == ScalarType::Float || dtype == ScalarType::Half ||
+                           dtype == ScalarType::BFloat16);
+  ET_LLM_CHECK((dtype == ScalarType::Long && tokens->sizes().size() == 2) || embeddings,
+               NotSupported,
+               "method '" + name + "' must take int64 tokens [1, T] or embeddings [1, T, D]");
   // For a dynamic dimension the declared size is its upper bound.
   *max_tokens = static_cast<size_t>(tokens->sizes()[1]);
   if (!decides_style) {
     return Error();
+  }
+  takes_embeddings_ = embeddings;
+  if (embeddings) {
+    embedding_dtype_ = dtype;
+    embedding_dim_ = static_cast<size_t>(tokens->sizes()[2]);
   }
   position_input_ = PositionInput::None;
   if (num_inputs == 2) {
@@ -95,9 +105,14 @@ int64_t DefaultIOManager::max_context_len() const {
 Result<std::vector<EValue>> DefaultIOManager::prepare(const ForwardInput& input) {
   ET_LLM_CHECK(input.num_tokens > 0, InvalidArgument, "a forward needs at least one token");
   ET_LLM_CHECK(input.start_pos >= 0, InvalidArgument, "negative start position");
+  ET_LLM_CHECK(input.has_embeddings() == takes_embeddings_, InvalidArgument,
+               takes_embeddings_ ? "the program takes embeddings [1, T, D], not token ids"
+                                 : "the program takes token ids, not embeddings");
   std::vector<EValue> inputs;
   inputs.reserve(2);
   if (position_input_ == PositionInput::None) {
+    ET_LLM_CHECK(!takes_embeddings_, NotSupported,
+                 "a program without a KV cache must take token ids, not embeddings");
     // The program sees the whole history each time: keep it here.
     ET_LLM_CHECK(static_cast<size_t>(input.start_pos) <= history_.size(), InvalidArgument,
                  "start position " + std::to_string(input.start_pos) +
@@ -122,8 +137,20 @@ Result<std::vector<EValue>> DefaultIOManager::prepare(const ForwardInput& input)
                "positions up to " + std::to_string(input.start_pos + input.num_tokens) +
                    " exceed the context length " + std::to_string(metadata_.max_context_len));
   // from_blob wraps the caller's buffer: nothing is copied.
-  token_tensor_ = from_blob(const_cast<int64_t*>(input.tokens),
-                            {1, static_cast<SizesType>(input.num_tokens)}, ScalarType::Long);
+  if (input.has_embeddings()) {
+    ET_LLM_CHECK(input.embedding_dtype == embedding_dtype_ && input.embedding_dim == embedding_dim_,
+                 InvalidArgument,
+                 "embeddings of width " + std::to_string(input.embedding_dim) +
+                     " do not match the program's [1, T, " + std::to_string(embedding_dim_) +
+                     "] input (or its dtype)");
+    token_tensor_ = from_blob(const_cast<void*>(input.embeddings),
+                              {1, static_cast<SizesType>(input.num_tokens),
+                               static_cast<SizesType>(embedding_dim_)},
+                              embedding_dtype_);
+  } else {
+    token_tensor_ = from_blob(const_cast<int64_t*>(input.tokens),
+                              {1, static_cast<SizesType>(input.num_tokens)}, ScalarType::Long);
+  }
   inputs.emplace_back(*token_tensor_);
   if (position_input_ == PositionInput::StartPosition) {
     positions_.assign(1, input.start_pos);

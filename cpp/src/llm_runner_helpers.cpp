@@ -77,8 +77,10 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
 
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
-    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager) {
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
+    size_t num_threads) {
   ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
+  ET_LLM_CHECK_OK(apply_thread_count(num_threads));
   ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
   auto runner = std::make_unique<TextLLMRunner>(std::move(module), std::move(tokenizer),
                                                 std::move(io_manager));
@@ -88,10 +90,37 @@ Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
 
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, const std::string& tokenizer_path,
-    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager) {
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
+    size_t num_threads) {
   ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
   return create_text_llm_runner(model_path, std::move(tokenizer), data_path,
-                                std::move(io_manager));
+                                std::move(io_manager), num_threads);
+}
+
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
+    const std::optional<std::string>& audio_preprocessor_path, size_t num_threads) {
+  ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
+  ET_LLM_CHECK_OK(apply_thread_count(num_threads));
+  ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
+  auto runner = std::make_unique<MultimodalRunner>(std::move(module), std::move(tokenizer),
+                                                   std::move(io_manager));
+  ET_LLM_CHECK_OK(runner->load());
+  if (audio_preprocessor_path) {
+    ET_LLM_ASSIGN_OR_RETURN(auto preprocessor, load_module(*audio_preprocessor_path));
+    ET_LLM_CHECK_OK(runner->set_audio_preprocessor(std::move(preprocessor)));
+  }
+  return runner;
+}
+
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, const std::string& tokenizer_path,
+    const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
+    const std::optional<std::string>& audio_preprocessor_path, size_t num_threads) {
+  ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
+  return create_multimodal_runner(model_path, std::move(tokenizer), data_path,
+                                  std::move(io_manager), audio_preprocessor_path, num_threads);
 }
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path) {

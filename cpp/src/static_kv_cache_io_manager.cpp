@@ -105,6 +105,8 @@ Error StaticKVCacheIOManager::rewind(int64_t position) {
 }
 
 Result<std::vector<EValue>> StaticKVCacheIOManager::prepare(const ForwardInput& input) {
+  ET_LLM_CHECK(!input.has_embeddings(), NotSupported,
+               "StaticKVCacheIOManager feeds token ids; this forward carries embeddings");
   const size_t t = input.num_tokens;
   ET_LLM_CHECK(t > 0 && t <= max_tokens_, InvalidArgument,
                std::to_string(t) + " tokens in one call; the program takes 1.." +

@@ -51,7 +51,11 @@ Result<Logits> TextDecoderRunner::step(const TokenId* tokens, size_t n, int64_t 
   const bool is_decode = n == 1;
   const std::string& method =
       (is_decode && decode_method_ != prefill_method_) ? decode_method_ : prefill_method_;
+  return forward(method, input, is_decode);
+}
 
+Result<Logits> TextDecoderRunner::forward(const std::string& method, const ForwardInput& input,
+                                          bool is_decode) {
   ET_LLM_ASSIGN_OR_RETURN(std::vector<EValue> inputs,
                           is_decode ? io_manager_->prepare_decode(input, method)
                                     : io_manager_->prepare_prefill(input, method));

@@ -2,41 +2,17 @@
 
 #include <unordered_set>
 
+#include "busy_guard.h"
 #include "et_llm/default_io_manager.h"
 #include "et_llm/sampler.h"
 #include "et_llm/static_kv_cache_io_manager.h"
 #include "executorch_error.h"
+#include "huge_pages.h"
 
 namespace et_llm {
 
-namespace {
-
-// Marks the runner busy for one call; a second concurrent call is refused
-// instead of corrupting the KV cache.
-class BusyGuard {
- public:
-  explicit BusyGuard(std::atomic<bool>& busy) : busy_(busy) {
-    bool expected = false;
-    acquired_ = busy_.compare_exchange_strong(expected, true);
-  }
-  ~BusyGuard() {
-    if (acquired_) {
-      busy_.store(false);
-    }
-  }
-  bool acquired() const { return acquired_; }
-
- private:
-  std::atomic<bool>& busy_;
-  bool acquired_ = false;
-};
-
-Error busy_error() {
-  return Error(ErrorCode::InvalidState,
-               "another generate()/prefill() is running on this runner; call stop() or wait");
-}
-
-}  // namespace
+using detail::busy_error;
+using detail::BusyGuard;
 
 TextLLMRunner::TextLLMRunner(std::unique_ptr<executorch::extension::Module> module,
                              std::shared_ptr<Tokenizer> tokenizer,
@@ -52,6 +28,7 @@ Error TextLLMRunner::load() {
   ET_LLM_CHECK(module_ != nullptr, InvalidArgument, "TextLLMRunner needs a module");
   ET_LLM_CHECK(tokenizer_ != nullptr, InvalidArgument, "TextLLMRunner needs a tokenizer");
   stats_.model_load_start_ms = time_in_ms();
+  const auto memory_before_load = huge_pages::anonymous_regions();
   auto err = module_->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram, "cannot load the program");
@@ -65,18 +42,11 @@ Error TextLLMRunner::load() {
   }
   decoder_ = std::make_unique<TextDecoderRunner>(module_.get(), io_manager_, metadata_);
   ET_LLM_CHECK_OK(decoder_->load());
+  huge_pages::promote_new_memory(memory_before_load);
   prefiller_ = std::make_unique<TextPrefiller>(decoder_.get());
 
-  // EOS ids: the model's and the tokenizer's together (upstream lets the model's replace them).
-  std::unordered_set<TokenId> eos_ids;
-  for (int64_t id : metadata_.eos_ids) {
-    eos_ids.insert(static_cast<TokenId>(id));
-  }
-  for (TokenId id : tokenizer_->eos_ids()) {
-    eos_ids.insert(id);
-  }
-  generator_ = std::make_unique<TextTokenGenerator>(decoder_.get(), tokenizer_.get(),
-                                                    std::move(eos_ids));
+  generator_ = std::make_unique<TextTokenGenerator>(
+      decoder_.get(), tokenizer_.get(), merged_eos_ids(metadata_.eos_ids, *tokenizer_));
   stats_.model_load_end_ms = time_in_ms();
   loaded_ = true;
   return Error();
@@ -151,15 +121,7 @@ Error TextLLMRunner::feed(std::vector<TokenId> tokens, bool* stopped) {
   stats_.aggregate_model_execution_time_us += result->forward_us;
   if (result->num_consumed > 0) {
     last_fed_token_ = tokens[result->num_consumed - 1];
-    const Logits& logits = result->logits;
-    last_logits_.resize(logits.vocab_size);
-    if (logits.is_float32()) {
-      std::copy(logits.float_data(), logits.float_data() + logits.vocab_size, last_logits_.begin());
-    } else {
-      for (size_t i = 0; i < logits.vocab_size; ++i) {
-        last_logits_[i] = logits.at(i);
-      }
-    }
+    result->logits.copy_to(last_logits_);
   }
   *stopped = result->stopped;
   return Error();

@@ -10,6 +10,16 @@ TextTokenGenerator::TextTokenGenerator(TextDecoderRunner* decoder, const Tokeniz
                                        std::unordered_set<TokenId> eos_ids)
     : decoder_(decoder), tokenizer_(tokenizer), eos_ids_(std::move(eos_ids)) {}
 
+std::unordered_set<TokenId> merged_eos_ids(const std::vector<int64_t>& model_eos_ids,
+                                           const Tokenizer& tokenizer) {
+  const std::vector<TokenId> tokenizer_eos = tokenizer.eos_ids();
+  std::unordered_set<TokenId> eos_ids(tokenizer_eos.begin(), tokenizer_eos.end());
+  for (int64_t id : model_eos_ids) {
+    eos_ids.insert(static_cast<TokenId>(id));
+  }
+  return eos_ids;
+}
+
 Result<TokenGenerationResult> TextTokenGenerator::generate(
     const Logits& first_logits, const std::vector<TokenId>& context, TokenId prev_token,
     int64_t start_pos, int32_t max_new_tokens, Sampler& sampler, const GenerationConfig& config,

@@ -9,12 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from et_llm._et_llm import (
+    Audio,
     DecoderGenerateOutput,
     DecoderLLMRunner,
     DefaultIOManager,
     GenerationConfig,
     IIOManager,
+    Image,
+    ImageLayout,
+    MultimodalInput,
     ProgramInfo,
+    RawAudio,
     Sampler,
     StaticKVCacheIOManager,
     Stats,
@@ -24,6 +29,8 @@ from et_llm._et_llm import (
     get_num_threads,
     inspect_program,
     load_tokenizer,
+    make_text_input,
+    physical_core_count,
     set_log_level,
     set_num_threads,
     tokenizer_from_python,
@@ -44,6 +51,15 @@ from et_llm.errors import (
     TokenizerError,
 )
 from et_llm.kv_cache import NumpyKVCache
+from et_llm.multimodal import (
+    MultimodalRunner,
+    generate_hf,
+    generate_text_hf,
+    make_audio_input,
+    make_image_input,
+    make_raw_audio_input,
+    make_token_input,
+)
 from et_llm.streaming import astream, stream
 
 # Iterators as methods too: runner.stream(prompt, config), runner.astream(...).
@@ -56,6 +72,7 @@ __version__ = "0.1.0"
 cmake_prefix_path: str = str(Path(__file__).parent)
 
 __all__ = [
+    "Audio",
     "CallbackError",
     "ChatSession",
     "ContextLengthExceededError",
@@ -67,14 +84,19 @@ __all__ = [
     "ExecutionError",
     "GenerationConfig",
     "IIOManager",
+    "Image",
+    "ImageLayout",
     "InternalError",
     "InvalidArgumentError",
     "InvalidProgramError",
     "InvalidStateError",
+    "MultimodalInput",
+    "MultimodalRunner",
     "NotFoundError",
     "NotSupportedError",
     "NumpyKVCache",
     "ProgramInfo",
+    "RawAudio",
     "Sampler",
     "Stats",
     "StaticKVCacheIOManager",
@@ -84,8 +106,16 @@ __all__ = [
     "cmake_prefix_path",
     "get_llm_metadata",
     "get_num_threads",
+    "generate_hf",
+    "generate_text_hf",
     "inspect_program",
     "load_tokenizer",
+    "make_audio_input",
+    "make_image_input",
+    "make_raw_audio_input",
+    "make_text_input",
+    "make_token_input",
+    "physical_core_count",
     "set_log_level",
     "set_num_threads",
     "astream",

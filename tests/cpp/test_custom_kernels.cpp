@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "et_llm/custom_kernels.h"
@@ -176,6 +177,9 @@ struct Case {
   int start_pos = 0;
   bool causal = true;
   bool mask = false;
+  // With `mask`: when window_len > 0, row i sees only the ring-buffer slots
+  // (window_begin + i + t) % capacity, t < window_len; all else is -inf.
+  int window_begin = 0, window_len = 0;
   std::optional<double> scale;
   bool seq_at_dim_2 = false;
 };
@@ -250,7 +254,12 @@ void fill_mask(TestTensor& mask, const Case& c, std::mt19937& rng) {
   std::bernoulli_distribution blocked(0.3);
   for (int i = 0; i < c.seq_len; ++i) {
     for (int j = 0; j < c.capacity; ++j) {
-      mask.set(i * c.capacity + j, (j > 0 && blocked(rng)) ? -kInf : value(rng));
+      bool hidden = j > 0 && blocked(rng);
+      if (c.window_len > 0) {
+        const int offset = ((j - c.window_begin - i) % c.capacity + c.capacity) % c.capacity;
+        hidden = offset >= c.window_len;
+      }
+      mask.set(i * c.capacity + j, hidden ? -kInf : value(rng));
     }
   }
 }
@@ -329,6 +338,25 @@ TEST(CustomSdpa, AttentionMaskUsesTheWholeCache) {
       check_custom_sdpa(c, ScalarType::Float, 2e-5);
     }
   }
+}
+
+TEST(CustomSdpa, RingBufferMaskSkipsHiddenBlocksExactly) {
+  // Sliding-window layers: a 1024-slot ring cache of which a window (possibly
+  // wrapping around the end) is visible; fully hidden key blocks are skipped.
+  const size_t before = et_llm::get_num_threads();
+  for (size_t threads : {1, 2, 3}) {
+    ASSERT_FALSE(et_llm::set_num_threads(threads));
+    for (auto [begin, len, seq_len] : {std::tuple{0, 1, 1}, {0, 134, 1}, {700, 512, 1},
+                                       {1000, 100, 1}, {3, 40, 5}, {1020, 512, 7}}) {
+      Case c = shape(4, 1, 256, 1024, seq_len, 0);
+      c.causal = false;
+      c.mask = true;
+      c.window_begin = begin;
+      c.window_len = len;
+      check_custom_sdpa(c, ScalarType::Float, 2e-5);
+    }
+  }
+  ASSERT_FALSE(et_llm::set_num_threads(before));
 }
 
 TEST(CustomSdpa, LongContextDecodeSplitsKeysAcrossThreads) {

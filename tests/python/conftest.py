@@ -83,3 +83,21 @@ def greedy_config(max_new_tokens: int = 64, **kwargs: object) -> et_llm.Generati
     return et_llm.GenerationConfig(
         temperature=0.0, max_new_tokens=max_new_tokens, echo=False, **kwargs
     )
+
+
+@pytest.fixture(scope="session")
+def multimodal_dir() -> Path:
+    """The multimodal fixtures (their own cache dir and hash; built on first use)."""
+    env = os.environ.get("ET_LLM_MULTIMODAL_FIXTURES_DIR")
+    if env:
+        return Path(env)
+    from tests.fixtures.build_multimodal import ensure_built
+
+    return ensure_built()
+
+
+@pytest.fixture(scope="session")
+def multimodal_oracle(multimodal_dir: Path):
+    from tests.fixtures.multimodal import MultimodalOracle
+
+    return MultimodalOracle(multimodal_dir)

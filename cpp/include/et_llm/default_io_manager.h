@@ -1,6 +1,7 @@
 // DefaultIOManager: programs that keep their KV cache inside (mutable
 // buffers), taking (tokens [1,T], start position [1] or cache positions [T]),
 // and programs without a KV cache, which get the whole history every call.
+// A multimodal text_decoder takes embeddings [1,T,D] in place of the tokens.
 #pragma once
 
 #include <vector>
@@ -34,6 +35,8 @@ class DefaultIOManager : public IIOManager {
   int64_t max_context_len() const override;
 
   PositionInput position_input() const { return position_input_; }
+  // Whether the prefill method takes embeddings [1,T,D] rather than token ids.
+  bool takes_embeddings() const { return takes_embeddings_; }
 
  private:
   Error inspect(executorch::extension::Module& module, const std::string& method,
@@ -44,6 +47,9 @@ class DefaultIOManager : public IIOManager {
   PositionInput position_input_ = PositionInput::StartPosition;
   size_t max_tokens_per_call_ = 1;
   size_t program_max_tokens_ = 1;  // declared upper bound of the token input
+  bool takes_embeddings_ = false;
+  executorch::aten::ScalarType embedding_dtype_ = executorch::aten::ScalarType::Float;
+  size_t embedding_dim_ = 0;
 
   std::vector<int64_t> positions_;
   std::vector<int64_t> history_;  // no-KV programs: every token so far

@@ -26,10 +26,18 @@ struct ProgramInfo {
 };
 
 // One forward call: `num_tokens` tokens (int64) at positions start_pos...
+// A multimodal text_decoder takes embeddings instead: then `embeddings` points
+// at num_tokens rows of `embedding_dim` values of `embedding_dtype` ([1, T, D])
+// and `tokens` is null. Managers that only handle token ids refuse such a call.
 struct ForwardInput {
   const int64_t* tokens = nullptr;
   size_t num_tokens = 0;
   int64_t start_pos = 0;
+  const void* embeddings = nullptr;
+  executorch::aten::ScalarType embedding_dtype = executorch::aten::ScalarType::Float;
+  size_t embedding_dim = 0;
+
+  bool has_embeddings() const { return embeddings != nullptr; }
 };
 
 class IIOManager {

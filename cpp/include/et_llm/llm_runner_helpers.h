@@ -9,6 +9,7 @@
 
 #include "et_llm/error.h"
 #include "et_llm/llm_metadata.h"
+#include "et_llm/multimodal_runner.h"
 #include "et_llm/text_llm_runner.h"
 #include "et_llm/tokenizer.h"
 #include "et_llm/tokenizer_loader.h"  // load_tokenizer
@@ -21,19 +22,44 @@ Result<std::unique_ptr<executorch::extension::Module>> load_module(
     const std::string& model_path, const std::optional<std::string>& data_path = std::nullopt);
 
 // A loaded runner, ready to generate. `io_manager` as in TextLLMRunner.
+// `num_threads` sizes the process-wide thread pool (see set_num_threads);
+// 0 means one thread per physical core.
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
     const std::optional<std::string>& data_path = std::nullopt,
-    std::shared_ptr<IIOManager> io_manager = nullptr);
+    std::shared_ptr<IIOManager> io_manager = nullptr, size_t num_threads = 0);
 Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, const std::string& tokenizer_path,
     const std::optional<std::string>& data_path = std::nullopt,
-    std::shared_ptr<IIOManager> io_manager = nullptr);
+    std::shared_ptr<IIOManager> io_manager = nullptr, size_t num_threads = 0);
+
+// A loaded MultimodalRunner. `audio_preprocessor_path`: a .pte whose
+// `forward` turns waveforms into the audio_encoder's features, for programs
+// without an audio_preprocessor method.
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr,
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt,
+    size_t num_threads = 0);
+Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
+    const std::string& model_path, const std::string& tokenizer_path,
+    const std::optional<std::string>& data_path = std::nullopt,
+    std::shared_ptr<IIOManager> io_manager = nullptr,
+    const std::optional<std::string>& audio_preprocessor_path = std::nullopt,
+    size_t num_threads = 0);
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
 
-// Threads XNNPACK and the CPU kernels use (the process-wide pool); 0 keeps the default.
+// Threads XNNPACK and the CPU kernels use (the process-wide pool); 0 keeps the
+// current size. Resizing while another runner is generating is not allowed.
 Error set_num_threads(size_t num_threads);
 size_t get_num_threads();
+// Physical cores of this machine (SMT siblings counted once); the default
+// thread count, since a second hyper-thread per core slows the matmuls down.
+size_t physical_core_count();
+// set_num_threads(num_threads), or physical_core_count() when it is 0; only
+// resizes the pool when the size changes.
+Error apply_thread_count(size_t num_threads);
 
 }  // namespace et_llm

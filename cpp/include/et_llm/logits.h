@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include <executorch/runtime/core/exec_aten/exec_aten.h>
 
@@ -30,6 +31,18 @@ struct Logits {
 
   bool is_float32() const { return dtype == ScalarType::Float; }
   const float* float_data() const { return static_cast<const float*>(data); }
+
+  // fp32 copy, to keep past the next forward (which reuses the output buffer).
+  void copy_to(std::vector<float>& out) const {
+    out.resize(vocab_size);
+    if (is_float32()) {
+      std::memcpy(out.data(), data, vocab_size * sizeof(float));
+      return;
+    }
+    for (size_t i = 0; i < vocab_size; ++i) {
+      out[i] = at(i);
+    }
+  }
 };
 
 }  // namespace et_llm

@@ -23,15 +23,16 @@ class TextDecoderRunner {
  public:
   TextDecoderRunner(executorch::extension::Module* module, std::shared_ptr<IIOManager> io_manager,
                     const LlmMetadata& metadata);
+  virtual ~TextDecoderRunner() = default;
 
   // Loads the compute method(s) and the IIOManager.
-  Error load();
+  virtual Error load();
   bool is_loaded() const { return loaded_; }
 
   // Runs tokens[0..n) at positions start_pos..start_pos+n-1 and returns the
   // last position's logits (valid until the next step). n must not exceed
   // max_tokens_per_step().
-  Result<Logits> step(const TokenId* tokens, size_t n, int64_t start_pos);
+  virtual Result<Logits> step(const TokenId* tokens, size_t n, int64_t start_pos);
 
   // The model's argmax of `logits`, upstream's logits_to_token.
   static TokenId logits_to_token(const Logits& logits);
@@ -47,7 +48,11 @@ class TextDecoderRunner {
   // Microseconds spent inside the last forward call.
   int64_t last_forward_us() const { return last_forward_us_; }
 
- private:
+ protected:
+  // One forward of `method` on `input` through the IIOManager; the last
+  // position's logits.
+  Result<Logits> forward(const std::string& method, const ForwardInput& input, bool is_decode);
+
   executorch::extension::Module* module_;
   std::shared_ptr<IIOManager> io_manager_;
   LlmMetadata metadata_;
@@ -55,6 +60,8 @@ class TextDecoderRunner {
   std::string prefill_method_ = "forward";
   std::string decode_method_ = "forward";
   int64_t last_forward_us_ = 0;
+
+ private:
   std::vector<int64_t> token_buffer_;  // int64 copy of the tokens of one call
 };
 

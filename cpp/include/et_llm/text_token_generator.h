@@ -29,6 +29,11 @@ struct TokenGenerationResult {
   bool stopped = false;
 };
 
+// The ids that end generation: the model's (metadata) and the tokenizer's
+// together; upstream lets the model's replace the tokenizer's.
+std::unordered_set<TokenId> merged_eos_ids(const std::vector<int64_t>& model_eos_ids,
+                                           const Tokenizer& tokenizer);
+
 class TextTokenGenerator {
  public:
   TextTokenGenerator(TextDecoderRunner* decoder, const Tokenizer* tokenizer,

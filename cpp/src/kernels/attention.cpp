@@ -193,6 +193,22 @@ void softmax_block(const AttentionProblem& p, const AttentionMath& math, const T
   }
 }
 
+// Whether the mask hides keys [first_key, first_key + n_keys) from every row
+// of the tile. Such blocks add exactly nothing (exp(-inf) = 0), and ring-buffer
+// KV caches (sliding-window layers) pass a mask that hides most of the cache.
+bool block_fully_masked(const AttentionProblem& p, const TileRows& rows, int64_t first_key,
+                        int n_keys) {
+  for (int r = 0; r < rows.count; ++r) {
+    const int64_t base = rows.position[r] * p.mask_row_stride + first_key;
+    const int visible =
+        static_cast<int>(std::clamp<int64_t>(rows.visible_keys[r] - first_key, 0, n_keys));
+    for (int j = 0; j < visible; ++j) {
+      if (element_to_float(p.mask, p.mask_type, base + j) != kNegativeInfinity) return false;
+    }
+  }
+  return true;
+}
+
 // One tile over keys [key_begin, key_end): writes the output rows directly, or
 // (m, l, acc) into `partial` when the key range is split.
 void run_tile(const AttentionProblem& p, const Plan& plan, int64_t tile, int64_t split,
@@ -224,6 +240,7 @@ void run_tile(const AttentionProblem& p, const Plan& plan, int64_t tile, int64_t
   const int64_t key_end = std::min({p.kv_len, key_begin + plan.keys_per_split, most_visible});
   for (int64_t n = key_begin; n < key_end; n += plan.keys_per_block) {
     const int n_keys = static_cast<int>(std::min(plan.keys_per_block, key_end - n));
+    if (p.mask != nullptr && block_fully_masked(p, rows, n, n_keys)) continue;
     gather_rows(p.key, batch, kv_head, n, n_keys, dim, converted, kv_rows);
     math.scores(q, rows.count, dim, kv_rows, n_keys, scores);
     softmax_block(p, math, rows, n, n_keys, scores, running_max, running_sum, acc);

@@ -1,0 +1,167 @@
+// MultimodalInput, Image, Audio and RawAudio for Python, with upstream's
+// names. Pixel and sample data may be numpy arrays or lists; et_llm's Python
+// layer (et_llm.multimodal) builds them from numpy / PIL without torch.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "et_llm/multimodal_input.h"
+
+namespace et_llm::python {
+
+namespace {
+
+// A numpy array or a list as a contiguous array; lists of ints become uint8
+// only when asked for integers.
+py::array as_array(const py::object& data) {
+  py::array array = py::array::ensure(data, py::array::c_style);
+  if (!array) {
+    throw_error(Error(ErrorCode::InvalidArgument, "data must be a numpy array or a list"));
+  }
+  return array;
+}
+
+std::vector<float> float_values(const py::object& data, const char* what) {
+  py::array array = as_array(data);
+  const char kind = array.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u') {
+    throw_error(Error(ErrorCode::InvalidArgument,
+                      std::string(what) + " data must be numbers, got dtype " +
+                          py::str(array.dtype()).cast<std::string>()));
+  }
+  auto values = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(array);
+  return std::vector<float>(values.data(), values.data() + values.size());
+}
+
+Image make_image(const py::object& data, int32_t width, int32_t height, int32_t channels,
+                 ImageLayout layout) {
+  py::array array = as_array(data);
+  const char kind = array.dtype().kind();
+  if (kind == 'u' && array.itemsize() == 1) {
+    auto values = py::array_t<uint8_t, py::array::c_style>::ensure(array);
+    return Image(std::vector<uint8_t>(values.data(), values.data() + values.size()), width,
+                 height, channels, layout);
+  }
+  if (kind == 'i' || kind == 'u') {
+    // A list of ints: pixel values, which must fit uint8.
+    auto values = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
+    std::vector<uint8_t> pixels(static_cast<size_t>(values.size()));
+    for (py::ssize_t i = 0; i < values.size(); ++i) {
+      const int64_t v = values.data()[i];
+      if (v < 0 || v > 255) {
+        throw_error(Error(ErrorCode::InvalidArgument,
+                          "integer pixel values must be in 0..255, got " + std::to_string(v)));
+      }
+      pixels[static_cast<size_t>(i)] = static_cast<uint8_t>(v);
+    }
+    return Image(std::move(pixels), width, height, channels, layout);
+  }
+  return Image(float_values(array, "image"), width, height, channels, layout);
+}
+
+template <typename T>
+py::object optional_copy(const T* value) {
+  return value ? py::cast(*value) : py::none();
+}
+
+}  // namespace
+
+void bind_multimodal_input(py::module_& m) {
+  py::enum_<ImageLayout>(m, "ImageLayout", "How an Image's values are ordered.")
+      .value("CHW", ImageLayout::CHW)
+      .value("HWC", ImageLayout::HWC);
+
+  py::class_<Image>(m, "Image", "Pixels (uint8 or float32) with their size and layout.")
+      .def(py::init<>())
+      .def(py::init(&make_image), py::arg("data"), py::arg("width"), py::arg("height"),
+           py::arg("channels"), py::arg("layout") = ImageLayout::CHW,
+           "data: uint8 or float numpy array, or a list (ints become uint8), in `layout` order.")
+      .def("is_uint8", &Image::is_uint8)
+      .def("is_float", &Image::is_float)
+      .def_property_readonly("width", &Image::width)
+      .def_property_readonly("height", &Image::height)
+      .def_property_readonly("channels", &Image::channels)
+      .def_property_readonly("layout", &Image::layout)
+      .def_property_readonly("uint8_data",
+                             [](const Image& self) {
+                               return py::array(py::cast(self.get_uint8_data()));
+                             })
+      .def_property_readonly("float_data", [](const Image& self) {
+        return py::array(py::cast(self.get_float_data()));
+      })
+      .def("__repr__", [](const Image& self) { return "Image(" + self.describe() + ")"; });
+
+  py::class_<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.")
+      .def(py::init<>())
+      .def(py::init([](const py::object& data, int32_t batch_size, int32_t n_bins,
+                       int32_t n_frames) {
+             return Audio{float_values(data, "audio"), batch_size, n_bins, n_frames};
+           }),
+           py::arg("data"), py::arg("batch_size"), py::arg("n_bins"), py::arg("n_frames"))
+      .def_readwrite("data", &Audio::data)
+      .def_readwrite("batch_size", &Audio::batch_size)
+      .def_readwrite("n_bins", &Audio::n_bins)
+      .def_readwrite("n_frames", &Audio::n_frames)
+      .def("__repr__", [](const Audio& self) {
+        return "Audio(" + std::to_string(self.batch_size) + "x" + std::to_string(self.n_bins) +
+               "x" + std::to_string(self.n_frames) + ")";
+      });
+
+  py::class_<RawAudio>(m, "RawAudio", "A waveform [batch_size, n_channels, n_samples], float32.")
+      .def(py::init<>())
+      .def(py::init([](const py::object& data, int32_t batch_size, int32_t n_channels,
+                       int32_t n_samples) {
+             return RawAudio{float_values(data, "raw audio"), batch_size, n_channels, n_samples};
+           }),
+           py::arg("data"), py::arg("batch_size"), py::arg("n_channels"), py::arg("n_samples"))
+      .def_readwrite("data", &RawAudio::data)
+      .def_readwrite("batch_size", &RawAudio::batch_size)
+      .def_readwrite("n_channels", &RawAudio::n_channels)
+      .def_readwrite("n_samples", &RawAudio::n_samples)
+      .def("__repr__", [](const RawAudio& self) {
+        return "RawAudio(" + std::to_string(self.batch_size) + "x" +
+               std::to_string(self.n_channels) + "x" + std::to_string(self.n_samples) + ")";
+      });
+
+  py::class_<MultimodalInput>(m, "MultimodalInput",
+                              "One piece of a multimodal prompt: text, token ids, image, audio "
+                              "features or raw audio.")
+      .def(py::init<std::string>(), py::arg("text"))
+      .def(py::init<Image>(), py::arg("image"))
+      .def(py::init<Audio>(), py::arg("audio"))
+      .def(py::init<RawAudio>(), py::arg("raw_audio"))
+      .def(py::init<std::vector<TokenId>>(), py::arg("tokens"))
+      .def_property_readonly("type", &MultimodalInput::type_name)
+      .def("is_text", &MultimodalInput::is_text)
+      .def("is_tokens", &MultimodalInput::is_tokens)
+      .def("is_image", &MultimodalInput::is_image)
+      .def("is_audio", &MultimodalInput::is_audio)
+      .def("is_raw_audio", &MultimodalInput::is_raw_audio)
+      .def("get_text",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_text()); })
+      .def("get_tokens",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_tokens()); })
+      .def("get_image",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_image()); })
+      .def("get_audio",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_audio()); })
+      .def("get_raw_audio",
+           [](const MultimodalInput& self) { return optional_copy(self.try_get_raw_audio()); })
+      .def("__repr__", [](const MultimodalInput& self) {
+        std::string detail;
+        if (const auto* text = self.try_get_text()) {
+          detail = "'" + text->substr(0, 40) + (text->size() > 40 ? "...'" : "'");
+        } else if (const auto* tokens = self.try_get_tokens()) {
+          detail = std::to_string(tokens->size()) + " tokens";
+        } else if (const auto* image = self.try_get_image()) {
+          detail = image->describe();
+        }
+        return std::string("MultimodalInput(") + self.type_name() +
+               (detail.empty() ? "" : ": " + detail) + ")";
+      });
+
+  m.def("make_text_input", &make_text_input, py::arg("text"));
+  m.def("make_token_input", &make_token_input, py::arg("tokens"));
+}
+
+}  // namespace et_llm::python
