@@ -58,6 +58,10 @@ def test_generate_streams_the_greedy_text(model, tokenizer_path):
         "generate", "-m", model, "--greedy", "--max-new-tokens", 20, "--num-bos", 0, prompt
     )
     assert no_bos.stdout == without_bos + "\n"
+    one_thread = run_cli(
+        "--threads", 1, "generate", "-m", model, "--greedy", "--max-new-tokens", 20, prompt
+    )
+    assert one_thread.stdout == result.stdout
 
 
 def test_generate_sampling_flags_reach_the_sampler(model, tokenizer_path):

@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--threads", type=int, help="CPU threads for the model (default: all)")
+    parser.add_argument(
+        "--threads",
+        dest="global_threads",  # `bench` has a --threads of its own
+        type=int,
+        help="CPU threads for the model (default: one per physical core)",
+    )
     parser.add_argument(
         "--log-level",
         choices=("debug", "info", "error"),
@@ -90,8 +95,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.log_level:
             et_llm.set_log_level(args.log_level)
-        if args.threads is not None:
-            et_llm.set_num_threads(args.threads)
         return int(args.run(args))
     except et_llm.Error as error:
         print(f"et-llm {args.command}: error: {error}", file=sys.stderr)

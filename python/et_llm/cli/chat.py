@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from et_llm.cli.model_selection import add_model_arguments, select_model
-from et_llm.cli.runner_setup import open_chat, print_stats
+from et_llm.cli.runner_setup import open_chat, open_runner, print_stats
 from et_llm.cli.sampling import add_sampling_arguments, generation_config
 from et_llm.models.registry import SMOLLM2_135M_INSTRUCT
 
@@ -42,11 +42,10 @@ def _ask(interactive: bool) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import et_llm
 
     config = generation_config(args)
     model = select_model(args)
-    runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
+    runner = open_runner(model, args.global_threads)
     session = open_chat(runner, model, args.system)
     interactive = sys.stdin.isatty()
     if interactive:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from et_llm.cli.model_selection import add_model_arguments, select_model
-from et_llm.cli.runner_setup import open_chat, print_stats, tokenizer_adds_bos
+from et_llm.cli.runner_setup import open_chat, open_runner, print_stats, tokenizer_adds_bos
 from et_llm.cli.sampling import add_sampling_arguments, generation_config
 from et_llm.errors import InvalidArgumentError
 from et_llm.models.registry import DEFAULT_MODEL
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     prompt = _prompt(args)
     config = generation_config(args)
     model = select_model(args)
-    runner = et_llm.TextLLMRunner(model.pte, model.tokenizer)
+    runner = open_runner(model, args.global_threads)
     if args.chat:
         chat = open_chat(runner, model, args.system)
         prompt = chat.render(

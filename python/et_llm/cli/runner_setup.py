@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from et_llm import ChatSession, Stats, TextLLMRunner
 
 
+def open_runner(model: SelectedModel, threads: int | None) -> TextLLMRunner:
+    import et_llm
+
+    return et_llm.TextLLMRunner(model.pte, model.tokenizer, num_threads=threads)
+
+
 def open_chat(runner: TextLLMRunner, model: SelectedModel, system: str | None) -> ChatSession:
     """A ChatSession with the model's template; says so on stderr when it falls back to ChatML."""
     import et_llm
