@@ -128,3 +128,12 @@ def test_8da4w_greedy_follows_upstream_runtime():
     ours = _greedy("8da4w", prompt_ids, 32)
     upstream = _upstream_greedy("8da4w", prompt_ids, 32)
     assert ours[:12] == upstream[:12], (ours, upstream)
+
+
+@pytest.mark.slow
+def test_fp32_plain_greedy_equals_transformers():
+    """The variant without custom ops (static shapes: prefill one token a call)."""
+    if not (Path(GEMMA_DIR or "") / "fp32-plain" / "model.pte").is_file():
+        pytest.skip("run `et-llm pull gemma3-270m --variant fp32-plain` first")
+    reference = _reference()
+    assert _greedy("fp32-plain", reference["prompt_ids"], 32) == reference["generated_ids"]

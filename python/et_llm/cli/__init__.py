@@ -96,6 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.log_level:
             et_llm.set_log_level(args.log_level)
         return int(args.run(args))
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python's exit-time flush of
+        # stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except et_llm.Error as error:
         print(f"et-llm {args.command}: error: {error}", file=sys.stderr)
         return 1
@@ -107,5 +112,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
