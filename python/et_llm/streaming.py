@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from et_llm._et_llm import GenerationConfig, TextLLMRunner
 
 _DONE = object()
+# How many pieces generation may run ahead of the consumer. Bounded so that a slow
+# consumer pauses generation (as a generator would) and leaving the loop stops it
+# within a few tokens, however loaded the machine is.
+LOOKAHEAD = 4
 
 
 def stream(
@@ -23,7 +27,7 @@ def stream(
     runs). Leaving the loop early stops generation; errors are raised here.
     Also available as ``runner.stream(prompt, config)``.
     """
-    pieces: queue.Queue[object] = queue.Queue()
+    pieces: queue.Queue[object] = queue.Queue(maxsize=LOOKAHEAD)
     failure: list[BaseException] = []
 
     def work() -> None:
@@ -41,6 +45,12 @@ def stream(
             yield piece  # type: ignore[misc]
     finally:
         runner.stop()
+        # The worker may be waiting to put a piece (or the end marker): make room.
+        while worker.is_alive():
+            try:
+                pieces.get(timeout=0.01)
+            except queue.Empty:
+                pass
         worker.join()
     if failure:
         raise failure[0]
