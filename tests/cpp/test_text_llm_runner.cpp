@@ -57,7 +57,7 @@ TEST_F(FixtureTest, EveryVariantEqualsEagerPyTorch) {
       const auto prompt = reference["prompt_ids"].get<std::vector<TokenId>>();
       const auto want = reference["output_ids"].get<std::vector<TokenId>>();
       std::string streamed;
-      (*runner)->reset();
+      ASSERT_FALSE((*runner)->reset());
       auto err = (*runner)->generate_from_tokens(
           prompt, greedy(reference["n"].get<int>()),
           [&](const std::string& piece) { streamed += piece; });
