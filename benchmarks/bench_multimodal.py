@@ -1,8 +1,8 @@
 """Image prefill time and decode speed of et_llm's MultimodalRunner vs upstream's.
 
 Both engines load the same vision-language .pte in their own subprocess (upstream's
-runner needs torch; ours must not), alternately, several rounds, with
-bench_text_runner.run_worker. Each round times from Python, the same way for both:
+runner needs torch; ours must not), alternately, several rounds. Each round times from
+Python, the same way for both:
   image prefill = time of prefill([image]) after reset()
   decode tok/s  = N / (time of generate([text, image, text], max_new_tokens=N+1)
                        - time of the same with max_new_tokens=1)
@@ -18,13 +18,11 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_text_runner import run_worker  # noqa: E402
 
 IMAGE_SIZE_ENV = "ET_LLM_BENCH_IMAGE_SIZE"
 
@@ -80,6 +78,20 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
     }
 
 
+def run_worker(engine: str, args: argparse.Namespace) -> dict:
+    """This script with `--worker ENGINE` in a subprocess; its last stdout line."""
+    command = [sys.executable, __file__, "--worker", engine, "--model", args.model]
+    command += ["--tokenizer", args.tokenizer, "--new-tokens", str(args.new_tokens)]
+    command += ["--repeats", str(args.repeats)]
+    # Upstream's runner writes raw (possibly partial UTF-8) token bytes to stdout.
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", errors="replace")
+        raise RuntimeError(f"{engine} worker failed:\n{stderr[-3000:]}")
+    stdout = done.stdout.decode("utf-8", errors="replace")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
 def default_model() -> tuple[str, str]:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.fixtures.build_multimodal import ensure_built
@@ -110,7 +122,7 @@ def main() -> int:
     results: dict[str, list[dict]] = {"et_llm": [], "upstream": []}
     for _ in range(args.rounds):
         for engine in ("et_llm", "upstream"):
-            results[engine].append(run_worker(engine, args, script=__file__))
+            results[engine].append(run_worker(engine, args))
 
     def med(engine: str, key: str) -> float:
         return statistics.median(r[key] for r in results[engine])

@@ -228,6 +228,10 @@ def _print_report(
     for name, entry in ratios.items():
         parts = [f"{k.removesuffix('_tok_s')} {v:.2f}x" for k, v in entry.items()]
         out.write(f"ratio {name}: {', '.join(parts)}\n")
+    for (label, engine), m in medians.items():
+        if engine == "et_llm" and m.get("overhead") is not None:
+            share = 100 * m["overhead"]
+            out.write(f"et_llm time outside the forward ({label}): {share:.2f}% of a decode step\n")
     for engine, reason in skipped.items():
         out.write(f"skipped {engine}: {reason}\n")
     for what, reason in failed.items():
