@@ -39,6 +39,7 @@ py::dict program_dict(const ProgramSpec& program) {
     entry["delegate_calls"] = method.delegate_calls;
     entry["planned_buffer_bytes"] = method.planned_buffer_bytes;
     entry["num_instructions"] = method.num_instructions;
+    entry["in_place_cache_updates"] = method.in_place_cache_updates;
     entry["constant_values"] =
         method.constant_values ? py::cast(*method.constant_values) : py::none();
     entry["load_error"] =

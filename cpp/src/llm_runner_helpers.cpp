@@ -1,11 +1,14 @@
 #include "et_llm/llm_runner_helpers.h"
 
+#include <executorch/extension/data_loader/mmap_data_loader.h>
+
 #include <cstdio>
 #include <filesystem>
 
 #include "et_llm/custom_kernels.h"
 #include "et_llm/log_level.h"
 #include "executorch_error.h"
+#include "program_rewrite/rewriting_data_loader.h"
 
 namespace et_llm {
 
@@ -30,16 +33,32 @@ Error check_readable_file(const std::string& path, const char* what) {
 
 namespace {
 
-std::unique_ptr<Module> make_module(const std::string& model_path,
-                                    const std::optional<std::string>& data_path,
-                                    bool share_memory_arenas) {
-  constexpr auto mode = Module::LoadMode::Mmap;
-  if (data_path) {
-    return std::make_unique<Module>(model_path, *data_path, mode, nullptr, nullptr, nullptr,
-                                    share_memory_arenas);
+Result<std::unique_ptr<executorch::runtime::DataLoader>> map_file(const std::string& path) {
+  auto loader = executorch::extension::MmapDataLoader::from(
+      path.c_str(), executorch::extension::MmapDataLoader::MlockConfig::NoMlock);
+  if (!loader.ok()) {
+    return detail::from_executorch(loader.error(), ErrorCode::NotFound, "cannot map " + path);
   }
-  return std::make_unique<Module>(model_path, mode, nullptr, nullptr, nullptr,
-                                  share_memory_arenas);
+  return std::unique_ptr<executorch::runtime::DataLoader>(
+      std::make_unique<executorch::extension::MmapDataLoader>(std::move(*loader)));
+}
+
+// The program is read through a RewritingDataLoader (in-place KV-cache updates)
+// unless ET_LLM_NO_PROGRAM_REWRITE is set; weights stay memory-mapped.
+Result<std::unique_ptr<Module>> make_module(const std::string& model_path,
+                                            const std::optional<std::string>& data_path,
+                                            bool share_memory_arenas) {
+  ET_LLM_ASSIGN_OR_RETURN(auto program_loader, map_file(model_path));
+  if (program_rewrite::rewriting_enabled()) {
+    program_loader =
+        std::make_unique<program_rewrite::RewritingDataLoader>(std::move(program_loader));
+  }
+  std::unique_ptr<executorch::runtime::DataLoader> data_loader;
+  if (data_path) {
+    ET_LLM_ASSIGN_OR_RETURN(data_loader, map_file(*data_path));
+  }
+  return std::make_unique<Module>(std::move(program_loader), nullptr, nullptr, nullptr,
+                                  std::move(data_loader), share_memory_arenas);
 }
 
 }  // namespace
@@ -52,7 +71,7 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
   if (data_path) {
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));
   }
-  auto module = make_module(model_path, data_path, false);
+  ET_LLM_ASSIGN_OR_RETURN(auto module, make_module(model_path, data_path, false));
   auto err = module->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram,
@@ -63,9 +82,8 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
   // keep separate arenas: sharing would let one method overwrite another's
   // outputs (e.g. token_embedding's output feeding text_decoder).
   auto names = module->method_names();
-  if (names.ok() && !names->count("forward") && names->count("prefill") &&
-      names->count("decode")) {
-    module = make_module(model_path, data_path, true);
+  if (names.ok() && !names->count("forward") && names->count("prefill") && names->count("decode")) {
+    ET_LLM_ASSIGN_OR_RETURN(module, make_module(model_path, data_path, true));
     err = module->load();
     if (err != executorch::runtime::Error::Ok) {
       return detail::from_executorch(err, ErrorCode::InvalidProgram,
@@ -93,8 +111,8 @@ Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
     size_t num_threads) {
   ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<Tokenizer> tokenizer, load_tokenizer(tokenizer_path));
-  return create_text_llm_runner(model_path, std::move(tokenizer), data_path,
-                                std::move(io_manager), num_threads);
+  return create_text_llm_runner(model_path, std::move(tokenizer), data_path, std::move(io_manager),
+                                num_threads);
 }
 
 Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(

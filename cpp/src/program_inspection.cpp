@@ -1,15 +1,18 @@
 #include "et_llm/program_inspection.h"
 
-#include <algorithm>
-#include <filesystem>
-
+#include <executorch/extension/data_loader/mmap_data_loader.h>
 #include <executorch/extension/module/module.h>
 #include <executorch/runtime/core/exec_aten/util/scalar_type_util.h>
 #include <executorch/runtime/executor/method_meta.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "executorch_error.h"
+#include "program_rewrite/in_place_cache_updates.h"
+#include "program_rewrite/rewriting_data_loader.h"
 
 namespace et_llm {
 
@@ -24,34 +27,57 @@ namespace {
 
 std::string dtype_name(ScalarType type) {
   switch (type) {
-    case ScalarType::Float: return "float32";
-    case ScalarType::Double: return "float64";
-    case ScalarType::Half: return "float16";
-    case ScalarType::BFloat16: return "bfloat16";
-    case ScalarType::Long: return "int64";
-    case ScalarType::Int: return "int32";
-    case ScalarType::Short: return "int16";
-    case ScalarType::Char: return "int8";
-    case ScalarType::Byte: return "uint8";
-    case ScalarType::Bool: return "bool";
-    default: return std::string("scalar type ") + std::to_string(static_cast<int>(type));
+    case ScalarType::Float:
+      return "float32";
+    case ScalarType::Double:
+      return "float64";
+    case ScalarType::Half:
+      return "float16";
+    case ScalarType::BFloat16:
+      return "bfloat16";
+    case ScalarType::Long:
+      return "int64";
+    case ScalarType::Int:
+      return "int32";
+    case ScalarType::Short:
+      return "int16";
+    case ScalarType::Char:
+      return "int8";
+    case ScalarType::Byte:
+      return "uint8";
+    case ScalarType::Bool:
+      return "bool";
+    default:
+      return std::string("scalar type ") + std::to_string(static_cast<int>(type));
   }
 }
 
 std::string tag_name(Tag tag) {
   switch (tag) {
-    case Tag::None: return "none";
-    case Tag::Tensor: return "tensor";
-    case Tag::String: return "string";
-    case Tag::Double: return "double";
-    case Tag::Int: return "int";
-    case Tag::Bool: return "bool";
-    case Tag::ListBool: return "list[bool]";
-    case Tag::ListDouble: return "list[double]";
-    case Tag::ListInt: return "list[int]";
-    case Tag::ListTensor: return "list[tensor]";
-    case Tag::ListScalar: return "list[scalar]";
-    case Tag::ListOptionalTensor: return "list[optional tensor]";
+    case Tag::None:
+      return "none";
+    case Tag::Tensor:
+      return "tensor";
+    case Tag::String:
+      return "string";
+    case Tag::Double:
+      return "double";
+    case Tag::Int:
+      return "int";
+    case Tag::Bool:
+      return "bool";
+    case Tag::ListBool:
+      return "list[bool]";
+    case Tag::ListDouble:
+      return "list[double]";
+    case Tag::ListInt:
+      return "list[int]";
+    case Tag::ListTensor:
+      return "list[tensor]";
+    case Tag::ListScalar:
+      return "list[scalar]";
+    case Tag::ListOptionalTensor:
+      return "list[optional tensor]";
   }
   return "unknown";
 }
@@ -59,9 +85,12 @@ std::string tag_name(Tag tag) {
 std::string dynamism_name(executorch::aten::TensorShapeDynamism dynamism) {
   using executorch::aten::TensorShapeDynamism;
   switch (dynamism) {
-    case TensorShapeDynamism::STATIC: return "static";
-    case TensorShapeDynamism::DYNAMIC_BOUND: return "dynamic_bound";
-    case TensorShapeDynamism::DYNAMIC_UNBOUND: return "dynamic_unbound";
+    case TensorShapeDynamism::STATIC:
+      return "static";
+    case TensorShapeDynamism::DYNAMIC_BOUND:
+      return "dynamic_bound";
+    case TensorShapeDynamism::DYNAMIC_UNBOUND:
+      return "dynamic_unbound";
   }
   return "unknown";
 }
@@ -151,6 +180,27 @@ void read_dynamism(Module& module, MethodSpec& spec) {
   module.unload_method(spec.name);
 }
 
+// What the loader's rewrite finds in each plan, read from the file itself.
+std::map<std::string, int64_t> in_place_updates_by_method(const std::string& model_path) {
+  std::map<std::string, int64_t> counts;
+  auto loader = executorch::extension::MmapDataLoader::from(
+      model_path.c_str(), executorch::extension::MmapDataLoader::MlockConfig::NoMlock);
+  if (!loader.ok()) return counts;
+  auto size = loader->size();
+  if (!size.ok()) return counts;
+  auto data = loader->load(0, *size,
+                           executorch::runtime::DataLoader::SegmentInfo(
+                               executorch::runtime::DataLoader::SegmentInfo::Type::Program));
+  if (!data.ok()) return counts;
+  const auto plans =
+      program_rewrite::read_plans(static_cast<const uint8_t*>(data->data()), data->size());
+  if (!plans) return counts;
+  for (const auto& update : program_rewrite::find_in_place_cache_updates(*plans)) {
+    ++counts[update.plan];
+  }
+  return counts;
+}
+
 }  // namespace
 
 Result<ProgramSpec> inspect_program(const std::string& model_path, bool load_methods) {
@@ -167,6 +217,9 @@ Result<ProgramSpec> inspect_program(const std::string& model_path, bool load_met
   program.path = model_path;
   std::error_code size_error;
   program.file_bytes = static_cast<int64_t>(std::filesystem::file_size(model_path, size_error));
+  const auto in_place = program_rewrite::rewriting_enabled()
+                            ? in_place_updates_by_method(model_path)
+                            : std::map<std::string, int64_t>();
   std::vector<std::string> sorted(names->begin(), names->end());
   std::sort(sorted.begin(), sorted.end());
   for (const std::string& name : sorted) {
@@ -178,6 +231,9 @@ Result<ProgramSpec> inspect_program(const std::string& model_path, bool load_met
     MethodSpec spec;
     spec.name = name;
     describe_signature(*meta, spec);
+    if (auto found = in_place.find(name); found != in_place.end()) {
+      spec.in_place_cache_updates = found->second;
+    }
     if (meta->num_inputs() == 0) {
       spec.constant_values = read_constant_method(**module, name);
     }

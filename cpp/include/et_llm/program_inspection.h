@@ -37,6 +37,9 @@ struct MethodSpec {
   int64_t delegate_calls = 0;          // delegated subgraphs (one per backend call site)
   std::vector<int64_t> planned_buffer_bytes;
   int64_t num_instructions = 0;
+  // KV-cache updates exported out of place that et_llm runs in place (a
+  // plain-attention export has two per layer: keys and values).
+  int64_t in_place_cache_updates = 0;
   // Set for constant methods (no inputs, scalar outputs): their values.
   std::optional<std::vector<double>> constant_values;
   // Why the method could not be loaded (dynamism is then unknown); empty if it loaded.

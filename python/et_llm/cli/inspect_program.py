@@ -55,6 +55,8 @@ def format_human(program: dict[str, Any]) -> str:
         planned = sum(b for b in method["planned_buffer_bytes"] if b > 0)
         details.append(f"planned memory: {planned / 2**20:.1f} MiB")
         details.append(f"{method['num_instructions']} instructions")
+        if method["in_place_cache_updates"]:
+            details.append(f"{method['in_place_cache_updates']} cache updates run in place")
         lines.append("    " + "; ".join(details))
         if method["load_error"]:
             lines.append(f"    not loadable: {method['load_error']}")

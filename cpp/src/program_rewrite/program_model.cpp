@@ -1,0 +1,218 @@
+#include "program_rewrite/program_model.h"
+
+#include "program_rewrite/flatbuffer_reader.h"
+
+namespace et_llm::program_rewrite {
+namespace {
+
+// Field ids of executorch/schema/program.fbs (a union takes two: type, value).
+namespace program_field {
+constexpr int kExecutionPlan = 1;
+}
+namespace plan_field {
+constexpr int kName = 0;
+constexpr int kValues = 2;
+constexpr int kInputs = 3;
+constexpr int kOutputs = 4;
+constexpr int kChains = 5;
+constexpr int kOperators = 6;
+}  // namespace plan_field
+namespace tensor_field {
+constexpr int kScalarType = 0;
+constexpr int kSizes = 2;
+constexpr int kDimOrder = 3;
+constexpr int kAllocationInfo = 6;
+}  // namespace tensor_field
+constexpr int kUnionType = 0;  // EValue.val, Instruction.instr_args
+constexpr int kUnionValue = 1;
+constexpr int kChainInstructions = 2;
+
+// Bytes per element of an executorch ScalarType, 0 when not a plain type.
+uint64_t element_size(int8_t scalar_type) {
+  switch (scalar_type) {
+    case 0:   // Byte
+    case 1:   // Char
+    case 11:  // Bool
+    case 12:  // QInt8
+    case 13:  // QUInt8
+    case 16:  // QUInt4x2
+    case 17:  // QUInt2x4
+    case 23:  // Float8 variants
+    case 24:
+    case 25:
+    case 26:
+      return 1;
+    case 2:   // Short
+    case 5:   // Half
+    case 15:  // BFloat16
+    case 22:  // Bits16
+    case 27:  // UInt16
+      return 2;
+    case 3:   // Int
+    case 6:   // Float
+    case 14:  // QInt32
+    case 28:  // UInt32
+      return 4;
+    case 4:   // Long
+    case 7:   // Double
+    case 29:  // UInt64
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+std::vector<int32_t> int_vector(FlatbufferReader &r, FlatbufferReader::Vector v) {
+  std::vector<int32_t> out(v.length);
+  for (uint32_t i = 0; i < v.length && !r.failed(); ++i) out[i] = r.scalar_at<int32_t>(v, i);
+  return out;
+}
+
+TensorValue read_tensor(FlatbufferReader &r, uint32_t table) {
+  TensorValue t;
+  t.scalar_type = r.scalar<int8_t>(table, tensor_field::kScalarType);
+  t.sizes = int_vector(r, r.vector(table, tensor_field::kSizes, 4));
+  const auto order = r.vector(table, tensor_field::kDimOrder, 1);
+  t.dim_order.resize(order.length);
+  for (uint32_t i = 0; i < order.length && !r.failed(); ++i) {
+    t.dim_order[i] = r.scalar_at<uint8_t>(order, i);
+  }
+  const uint32_t allocation = r.reference(table, tensor_field::kAllocationInfo);
+  if (allocation != 0) {
+    t.planned = true;
+    t.memory_id = r.scalar<uint32_t>(allocation, 0);
+    const uint64_t low = r.scalar<uint32_t>(allocation, 1);
+    const uint64_t high = r.scalar<uint32_t>(allocation, 2);
+    t.memory_offset = (high << 32) | low;
+  }
+  uint64_t count = 1;
+  for (int32_t size : t.sizes) count *= size < 0 ? 0 : static_cast<uint64_t>(size);
+  t.nbytes = count * element_size(t.scalar_type);
+  return t;
+}
+
+Value read_value(FlatbufferReader &r, uint32_t table) {
+  Value v;
+  v.kind = static_cast<ValueKind>(r.scalar<uint8_t>(table, kUnionType));
+  const uint32_t payload = r.reference(table, kUnionValue);
+  if (payload == 0) return v;
+  switch (v.kind) {
+    case ValueKind::Tensor:
+      v.tensor = read_tensor(r, payload);
+      break;
+    case ValueKind::Bool:
+      v.bool_value = r.scalar<uint8_t>(payload, 0) != 0;
+      break;
+    case ValueKind::Int:
+      v.int_value = r.scalar<int64_t>(payload, 0);
+      break;
+    case ValueKind::TensorList:
+    case ValueKind::OptionalTensorList:
+      v.list_items = int_vector(r, r.vector(payload, 0, 4));
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+Instruction read_instruction(FlatbufferReader &r, uint32_t table) {
+  Instruction in;
+  in.kind = static_cast<InstructionKind>(r.scalar<uint8_t>(table, kUnionType));
+  const uint32_t args = r.reference(table, kUnionValue);
+  if (args == 0) return in;
+  auto add_field = [&](int id) {
+    const uint32_t at = r.field(args, id);
+    if (at == 0) return;
+    in.values.push_back(r.read<int32_t>(at));
+    in.positions.push_back(at);
+  };
+  switch (in.kind) {
+    case InstructionKind::Kernel:
+    case InstructionKind::Delegate: {
+      if (in.kind == InstructionKind::Kernel) in.op_index = r.scalar<int32_t>(args, 0, 0);
+      const auto list = r.vector(args, 1, 4);
+      for (uint32_t i = 0; i < list.length && !r.failed(); ++i) {
+        const uint32_t at = r.element(list, i, 4);
+        in.values.push_back(r.read<int32_t>(at));
+        in.positions.push_back(at);
+      }
+      break;
+    }
+    case InstructionKind::Move:
+      add_field(0);
+      add_field(1);
+      break;
+    case InstructionKind::JumpFalse:
+    case InstructionKind::Free:
+      add_field(0);
+      break;
+    default:
+      break;
+  }
+  return in;
+}
+
+Plan read_plan(FlatbufferReader &r, uint32_t table) {
+  Plan plan;
+  plan.name = std::string(r.string(table, plan_field::kName));
+  const auto values = r.vector(table, plan_field::kValues, 4);
+  plan.values.reserve(values.length);
+  for (uint32_t i = 0; i < values.length && !r.failed(); ++i) {
+    plan.values.push_back(read_value(r, r.table_at(values, i)));
+  }
+  plan.inputs = int_vector(r, r.vector(table, plan_field::kInputs, 4));
+  plan.outputs = int_vector(r, r.vector(table, plan_field::kOutputs, 4));
+  const auto operators = r.vector(table, plan_field::kOperators, 4);
+  for (uint32_t i = 0; i < operators.length && !r.failed(); ++i) {
+    const uint32_t op = r.table_at(operators, i);
+    std::string name(r.string(op, 0));
+    const auto overload = r.string(op, 1);
+    if (!overload.empty()) name += "." + std::string(overload);
+    plan.operators.push_back(std::move(name));
+  }
+  const auto chains = r.vector(table, plan_field::kChains, 4);
+  plan.chain_count = chains.length;
+  if (chains.length > 0) {
+    const auto instructions = r.vector(r.table_at(chains, 0), kChainInstructions, 4);
+    plan.instructions.reserve(instructions.length);
+    for (uint32_t i = 0; i < instructions.length && !r.failed(); ++i) {
+      plan.instructions.push_back(read_instruction(r, r.table_at(instructions, i)));
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
+bool TensorValue::contiguous() const {
+  for (size_t i = 0; i < dim_order.size(); ++i) {
+    if (dim_order[i] != i) return false;
+  }
+  return dim_order.size() == sizes.size();
+}
+
+bool TensorValue::overlaps(const TensorValue &other) const {
+  if (!planned || !other.planned || memory_id != other.memory_id) return false;
+  // An unknown size may be anywhere: assume it overlaps.
+  if (nbytes == 0 || other.nbytes == 0) return true;
+  return memory_offset < other.memory_offset + other.nbytes &&
+         other.memory_offset < memory_offset + nbytes;
+}
+
+std::optional<std::vector<Plan>> read_plans(const uint8_t *data, size_t size) {
+  // A program starts with the root offset and the "ET??" identifier.
+  if (data == nullptr || size < 8 || data[4] != 'E' || data[5] != 'T') return std::nullopt;
+  FlatbufferReader r(data, size);
+  const uint32_t program = r.root();
+  const auto plans = r.vector(program, program_field::kExecutionPlan, 4);
+  std::vector<Plan> out;
+  out.reserve(plans.length);
+  for (uint32_t i = 0; i < plans.length && !r.failed(); ++i) {
+    out.push_back(read_plan(r, r.table_at(plans, i)));
+  }
+  if (r.failed()) return std::nullopt;
+  return out;
+}
+
+}  // namespace et_llm::program_rewrite

@@ -1,0 +1,40 @@
+// A DataLoader that hands the runtime a rewritten copy of the program
+// flatbuffer: the KV-cache updates in_place_cache_updates.h proves safe run in
+// place. Every other load (constants, delegate blobs, external data) passes
+// through untouched, so weights are still mapped, not copied.
+// ET_LLM_NO_PROGRAM_REWRITE=1 turns rewriting off.
+#pragma once
+
+#include <executorch/runtime/core/data_loader.h>
+
+#include <memory>
+
+namespace et_llm::program_rewrite {
+
+class RewritingDataLoader final : public executorch::runtime::DataLoader {
+ public:
+  explicit RewritingDataLoader(std::unique_ptr<executorch::runtime::DataLoader> inner)
+      : inner_(std::move(inner)) {}
+
+  executorch::runtime::Result<executorch::runtime::FreeableBuffer> load(
+      size_t offset, size_t size, const SegmentInfo &segment_info) const override;
+
+  executorch::runtime::Error load_into(size_t offset, size_t size, const SegmentInfo &segment_info,
+                                       void *buffer) const override {
+    return inner_->load_into(offset, size, segment_info, buffer);
+  }
+
+  executorch::runtime::Result<size_t> size() const override { return inner_->size(); }
+
+  // Updates made in place by the last program load.
+  size_t in_place_updates() const { return in_place_updates_; }
+
+ private:
+  std::unique_ptr<executorch::runtime::DataLoader> inner_;
+  mutable size_t in_place_updates_ = 0;
+};
+
+// Whether loads should rewrite programs (ET_LLM_NO_PROGRAM_REWRITE unset or 0).
+bool rewriting_enabled();
+
+}  // namespace et_llm::program_rewrite
