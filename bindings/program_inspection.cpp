@@ -40,6 +40,7 @@ py::dict program_dict(const ProgramSpec& program) {
     entry["planned_buffer_bytes"] = method.planned_buffer_bytes;
     entry["num_instructions"] = method.num_instructions;
     entry["in_place_cache_updates"] = method.in_place_cache_updates;
+    entry["elided_copies"] = method.elided_copies;
     entry["constant_values"] =
         method.constant_values ? py::cast(*method.constant_values) : py::none();
     entry["load_error"] =

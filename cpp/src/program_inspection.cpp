@@ -11,6 +11,7 @@
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "executorch_error.h"
+#include "program_rewrite/copy_elision.h"
 #include "program_rewrite/in_place_cache_updates.h"
 #include "program_rewrite/rewriting_data_loader.h"
 
@@ -180,9 +181,14 @@ void read_dynamism(Module& module, MethodSpec& spec) {
   module.unload_method(spec.name);
 }
 
-// What the loader's rewrite finds in each plan, read from the file itself.
-std::map<std::string, int64_t> in_place_updates_by_method(const std::string& model_path) {
-  std::map<std::string, int64_t> counts;
+struct RewriteCounts {
+  int64_t in_place_cache_updates = 0;
+  int64_t elided_copies = 0;
+};
+
+// What the loader's rewrites find in each plan, read from the file itself.
+std::map<std::string, RewriteCounts> rewrites_by_method(const std::string& model_path) {
+  std::map<std::string, RewriteCounts> counts;
   auto loader = executorch::extension::MmapDataLoader::from(
       model_path.c_str(), executorch::extension::MmapDataLoader::MlockConfig::NoMlock);
   if (!loader.ok()) return counts;
@@ -192,11 +198,14 @@ std::map<std::string, int64_t> in_place_updates_by_method(const std::string& mod
                            executorch::runtime::DataLoader::SegmentInfo(
                                executorch::runtime::DataLoader::SegmentInfo::Type::Program));
   if (!data.ok()) return counts;
-  const auto plans =
-      program_rewrite::read_plans(static_cast<const uint8_t*>(data->data()), data->size());
+  auto plans = program_rewrite::read_plans(static_cast<const uint8_t*>(data->data()), data->size());
   if (!plans) return counts;
   for (const auto& update : program_rewrite::find_in_place_cache_updates(*plans)) {
-    ++counts[update.plan];
+    ++counts[update.plan].in_place_cache_updates;
+    program_rewrite::apply_rewrite(update, *plans);
+  }
+  for (const auto& copy : program_rewrite::find_elidable_copies(*plans)) {
+    ++counts[copy.plan].elided_copies;
   }
   return counts;
 }
@@ -217,9 +226,9 @@ Result<ProgramSpec> inspect_program(const std::string& model_path, bool load_met
   program.path = model_path;
   std::error_code size_error;
   program.file_bytes = static_cast<int64_t>(std::filesystem::file_size(model_path, size_error));
-  const auto in_place = program_rewrite::rewriting_enabled()
-                            ? in_place_updates_by_method(model_path)
-                            : std::map<std::string, int64_t>();
+  const auto rewrites = program_rewrite::rewriting_enabled()
+                            ? rewrites_by_method(model_path)
+                            : std::map<std::string, RewriteCounts>();
   std::vector<std::string> sorted(names->begin(), names->end());
   std::sort(sorted.begin(), sorted.end());
   for (const std::string& name : sorted) {
@@ -231,8 +240,9 @@ Result<ProgramSpec> inspect_program(const std::string& model_path, bool load_met
     MethodSpec spec;
     spec.name = name;
     describe_signature(*meta, spec);
-    if (auto found = in_place.find(name); found != in_place.end()) {
-      spec.in_place_cache_updates = found->second;
+    if (auto found = rewrites.find(name); found != rewrites.end()) {
+      spec.in_place_cache_updates = found->second.in_place_cache_updates;
+      spec.elided_copies = found->second.elided_copies;
     }
     if (meta->num_inputs() == 0) {
       spec.constant_values = read_constant_method(**module, name);

@@ -12,89 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "plan_builder.h"
 #include "program_rewrite/in_place_cache_updates.h"
 #include "program_rewrite/program_model.h"
 
 namespace {
 
 using namespace et_llm::program_rewrite;
-
-constexpr int8_t kFloat = 6;
-constexpr int8_t kLong = 4;
-
-class PlanBuilder {
- public:
-  PlanBuilder() {
-    plan_.name = "forward";
-    plan_.chain_count = 1;
-  }
-
-  int32_t tensor(std::vector<int32_t> sizes, uint64_t offset, int8_t dtype = kFloat,
-                 bool contiguous = true) {
-    Value v;
-    v.kind = ValueKind::Tensor;
-    v.tensor.scalar_type = dtype;
-    v.tensor.sizes = sizes;
-    for (size_t i = 0; i < sizes.size(); ++i) v.tensor.dim_order.push_back(static_cast<uint8_t>(i));
-    if (!contiguous && sizes.size() > 1) std::swap(v.tensor.dim_order[0], v.tensor.dim_order[1]);
-    v.tensor.planned = true;
-    v.tensor.memory_id = 1;
-    v.tensor.memory_offset = offset;
-    uint64_t count = 1;
-    for (int32_t s : sizes) count *= s;
-    v.tensor.nbytes = count * (dtype == kLong ? 8 : 4);
-    return add(v);
-  }
-  int32_t cache(uint64_t offset) { return tensor({1, 2, 8, 4}, offset); }
-  int32_t boolean(bool b) {
-    Value v;
-    v.kind = ValueKind::Bool;
-    v.bool_value = b;
-    return add(v);
-  }
-  int32_t integer(int64_t i) {
-    Value v;
-    v.kind = ValueKind::Int;
-    v.int_value = i;
-    return add(v);
-  }
-  int32_t list(std::vector<int32_t> items, ValueKind kind = ValueKind::OptionalTensorList) {
-    Value v;
-    v.kind = kind;
-    v.list_items = std::move(items);
-    return add(v);
-  }
-  void kernel(const std::string &op, std::vector<int32_t> args) {
-    Instruction in;
-    in.kind = InstructionKind::Kernel;
-    auto found = std::find(plan_.operators.begin(), plan_.operators.end(), op);
-    in.op_index = static_cast<int32_t>(found - plan_.operators.begin());
-    if (found == plan_.operators.end()) plan_.operators.push_back(op);
-    for (int32_t a : args) {
-      in.values.push_back(a);
-      in.positions.push_back(next_position_ += 4);
-    }
-    plan_.instructions.push_back(in);
-  }
-  void delegate(std::vector<int32_t> args) {
-    kernel("", {});
-    plan_.instructions.back().kind = InstructionKind::Delegate;
-    plan_.instructions.back().op_index = -1;
-    for (int32_t a : args) {
-      plan_.instructions.back().values.push_back(a);
-      plan_.instructions.back().positions.push_back(next_position_ += 4);
-    }
-  }
-  Plan &plan() { return plan_; }
-
- private:
-  int32_t add(Value v) {
-    plan_.values.push_back(std::move(v));
-    return static_cast<int32_t>(plan_.values.size() - 1);
-  }
-  Plan plan_;
-  uint32_t next_position_ = 0;
-};
+using namespace et_llm::program_rewrite::test_plans;
 
 // B (cache), T (updated copy), K (new rows), index: the exported pattern
 // `T = index_put(B, [None, None, index], K); use(T); copy_(B, T)`.
@@ -118,7 +43,7 @@ struct CachePattern {
   }
   void use() { b.kernel("aten::mul.Scalar_out", {updated, scale, scaled, scaled}); }
   void write_back() { b.kernel("aten::copy_", {cache, updated, flag, cache}); }
-  std::vector<CacheUpdate> find() { return find_in_place_cache_updates({b.plan()}); }
+  std::vector<Rewrite> find() { return find_in_place_cache_updates({b.plan()}); }
 };
 
 TEST(InPlaceCacheUpdates, RewritesTheExportedPattern) {
@@ -128,13 +53,13 @@ TEST(InPlaceCacheUpdates, RewritesTheExportedPattern) {
   p.write_back();
   const auto updates = p.find();
   ASSERT_EQ(updates.size(), 1u);
-  const CacheUpdate &u = updates[0];
+  const Rewrite& u = updates[0];
   EXPECT_EQ(u.plan, "forward");
-  EXPECT_EQ(u.update_instruction, 0u);
-  EXPECT_EQ(u.write_back_instruction, 2u);
+  EXPECT_EQ(u.first_instruction, 0u);
+  EXPECT_EQ(u.last_instruction, 2u);
   // Every T in the three instructions now names B: out and ret of the update,
   // the reader's input and the write-back's source.
-  const auto &ins = p.b.plan().instructions;
+  const auto& ins = p.b.plan().instructions;
   std::vector<uint32_t> expected = {ins[0].positions[4], ins[0].positions[5], ins[1].positions[0],
                                     ins[2].positions[1]};
   ASSERT_EQ(u.patches.size(), expected.size());
@@ -147,7 +72,7 @@ TEST(InPlaceCacheUpdates, RewritesTheExportedPattern) {
   EXPECT_EQ(u.kernels[0].tensors.size(), 4u);  // self, values, out, ret
   EXPECT_EQ(u.kernels[1].op, "aten::copy_");
   EXPECT_EQ(u.kernels[1].tensors.size(), 3u);  // self, src, ret
-  for (const auto &kernel : u.kernels) {
+  for (const auto& kernel : u.kernels) {
     EXPECT_EQ(kernel.tensors[0].first, kFloat);
     EXPECT_EQ(kernel.tensors[0].second, (std::vector<uint8_t>{0, 1, 2, 3}));
   }
@@ -279,7 +204,7 @@ TEST(InPlaceCacheUpdates, ReadingArbitraryBytesNeverCrashes) {
   std::mt19937 rng(7);
   std::vector<uint8_t> bytes(4096);
   for (int round = 0; round < 2000; ++round) {
-    for (auto &b : bytes) b = static_cast<uint8_t>(rng());
+    for (auto& b : bytes) b = static_cast<uint8_t>(rng());
     bytes[4] = 'E';
     bytes[5] = 'T';
     const size_t size = rng() % bytes.size();
@@ -292,7 +217,7 @@ TEST(InPlaceCacheUpdates, ReadingArbitraryBytesNeverCrashes) {
 // A real export: every prefix of it, and every single-byte corruption of its
 // first bytes, either parses or is refused, never crashes.
 TEST(InPlaceCacheUpdates, FixtureProgramAndItsCorruptions) {
-  const char *dir = std::getenv("ET_LLM_FIXTURES_DIR");
+  const char* dir = std::getenv("ET_LLM_FIXTURES_DIR");
   if (dir == nullptr) GTEST_SKIP() << "ET_LLM_FIXTURES_DIR is not set";
   const auto path = std::filesystem::path(dir) / "export_llm_dynamic.pte";
   std::ifstream file(path, std::ios::binary);

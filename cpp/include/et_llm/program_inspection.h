@@ -40,6 +40,9 @@ struct MethodSpec {
   // KV-cache updates exported out of place that et_llm runs in place (a
   // plain-attention export has two per layer: keys and values).
   int64_t in_place_cache_updates = 0;
+  // Copies of a tensor to its own shape (decomposed attention's expands) that
+  // et_llm skips.
+  int64_t elided_copies = 0;
   // Set for constant methods (no inputs, scalar outputs): their values.
   std::optional<std::vector<double>> constant_values;
   // Why the method could not be loaded (dynamism is then unknown); empty if it loaded.

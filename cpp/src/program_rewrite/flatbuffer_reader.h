@@ -23,7 +23,7 @@ class FlatbufferReader {
     uint32_t length = 0;
   };
 
-  FlatbufferReader(const uint8_t *data, size_t size) : data_(data), size_(size) {}
+  FlatbufferReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
 
   bool failed() const { return failed_; }
 
@@ -97,7 +97,7 @@ class FlatbufferReader {
       fail();
       return {};
     }
-    return {reinterpret_cast<const char *>(data_ + at + 4), length};
+    return {reinterpret_cast<const char*>(data_ + at + 4), length};
   }
 
   template <typename T>
@@ -124,7 +124,7 @@ class FlatbufferReader {
     return 0;
   }
 
-  const uint8_t *data_;
+  const uint8_t* data_;
   size_t size_;
   bool failed_ = false;
   uint64_t elements_read_ = 0;

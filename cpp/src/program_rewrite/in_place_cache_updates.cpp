@@ -1,48 +1,30 @@
 #include "program_rewrite/in_place_cache_updates.h"
 
-#include <algorithm>
 #include <unordered_map>
+
+#include "program_rewrite/plan_queries.h"
 
 namespace et_llm::program_rewrite {
 namespace {
 
-constexpr const char *kIndexPut = "aten::index_put.out";
-constexpr const char *kIndexCopy = "aten::index_copy.out";
-constexpr const char *kCopy = "aten::copy_";
+constexpr const char* kIndexPut = "aten::index_put.out";
+constexpr const char* kIndexCopy = "aten::index_copy.out";
+constexpr const char* kCopy = "aten::copy_";
 
-const Value *value_at(const Plan &plan, int32_t index) {
-  if (index < 0 || static_cast<size_t>(index) >= plan.values.size()) return nullptr;
-  return &plan.values[index];
-}
-
-const TensorValue *tensor_at(const Plan &plan, int32_t index) {
-  const Value *v = value_at(plan, index);
-  return v != nullptr && v->kind == ValueKind::Tensor ? &v->tensor : nullptr;
-}
-
-const std::string &op_name(const Plan &plan, const Instruction &in) {
-  static const std::string none;
-  if (in.kind != InstructionKind::Kernel || in.op_index < 0 ||
-      static_cast<size_t>(in.op_index) >= plan.operators.size()) {
-    return none;
-  }
-  return plan.operators[in.op_index];
-}
-
-bool is_index_tensor(const TensorValue *t) {
+bool is_index_tensor(const TensorValue* t) {
   return t != nullptr && t->sizes.size() == 1 && (t->scalar_type == 4 || t->scalar_type == 3);
 }
 
 // The functional update `out = op(B, ...)` forms et_llm's in-place kernels
 // handle: one 1-D index along one dim, values shaped like B except along it.
-bool supported_update(const Plan &plan, const Instruction &in, int32_t cache, int32_t updated) {
-  const std::string &op = op_name(plan, in);
-  const auto &a = in.values;
-  const TensorValue *b = tensor_at(plan, cache);
+bool supported_update(const Plan& plan, const Instruction& in, int32_t cache, int32_t updated) {
+  const std::string& op = op_name(plan, in);
+  const auto& a = in.values;
+  const TensorValue* b = tensor_at(plan, cache);
   const size_t rank = b->sizes.size();
   // Rows to write: B's dtype, contiguous, at most B's rank (indexing
   // broadcasts missing leading dims).
-  auto rows_layout = [&](const TensorValue *t) {
+  auto rows_layout = [&](const TensorValue* t) {
     return t != nullptr && t->scalar_type == b->scalar_type && t->sizes.size() <= rank &&
            t->contiguous();
   };
@@ -51,8 +33,8 @@ bool supported_update(const Plan &plan, const Instruction &in, int32_t cache, in
     if (a.size() < 5 || a[0] != cache || a[4] != updated) return false;
     if (a.size() == 6 && a[5] != updated) return false;
     if (a.size() > 6) return false;
-    const Value *indices = value_at(plan, a[1]);
-    const Value *accumulate = value_at(plan, a[3]);
+    const Value* indices = value_at(plan, a[1]);
+    const Value* accumulate = value_at(plan, a[3]);
     if (indices == nullptr || indices->kind != ValueKind::OptionalTensorList) return false;
     if (accumulate == nullptr || accumulate->kind != ValueKind::Bool || accumulate->bool_value) {
       return false;
@@ -70,7 +52,7 @@ bool supported_update(const Plan &plan, const Instruction &in, int32_t cache, in
     if (a.size() < 5 || a[0] != cache || a[4] != updated) return false;
     if (a.size() == 6 && a[5] != updated) return false;
     if (a.size() > 6) return false;
-    const Value *dim = value_at(plan, a[1]);
+    const Value* dim = value_at(plan, a[1]);
     if (dim == nullptr || dim->kind != ValueKind::Int) return false;
     const int64_t d =
         dim->int_value < 0 ? dim->int_value + static_cast<int64_t>(rank) : dim->int_value;
@@ -80,84 +62,28 @@ bool supported_update(const Plan &plan, const Instruction &in, int32_t cache, in
   return false;
 }
 
-// Whether instruction `in` names value `index` or a tensor whose memory
-// overlaps `region`, directly or through a tensor list.
-bool touches(const Plan &plan, const Instruction &in, int32_t index, const TensorValue &region,
-             int32_t except) {
-  auto check = [&](int32_t v) {
-    if (v == except) return false;
-    if (v == index) return true;
-    const TensorValue *t = tensor_at(plan, v);
-    return t != nullptr && t->overlaps(region);
-  };
-  for (int32_t v : in.values) {
-    if (check(v)) return true;
-    const Value *value = value_at(plan, v);
-    if (value == nullptr) continue;
-    for (int32_t item : value->list_items) {
-      if (item >= 0 && check(item)) return true;
-    }
-  }
-  return false;
-}
-
-bool names(const Plan &plan, const Instruction &in, int32_t index) {
-  for (int32_t v : in.values) {
-    if (v == index) return true;
-    const Value *value = value_at(plan, v);
-    if (value == nullptr) continue;
-    if (std::find(value->list_items.begin(), value->list_items.end(), index) !=
-        value->list_items.end()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool in_list(const std::vector<int32_t> &list, int32_t v) {
-  return std::find(list.begin(), list.end(), v) != list.end();
-}
-
-bool named_in_any_list(const Plan &plan, int32_t index) {
-  for (const Value &v : plan.values) {
-    if (in_list(v.list_items, index)) return true;
-  }
-  return false;
-}
-
-KernelSignature signature(const Plan &plan, const Instruction &in, int32_t from, int32_t to) {
-  KernelSignature s{op_name(plan, in), {}};
-  for (int32_t v : in.values) {
-    const TensorValue *t = tensor_at(plan, v == from ? to : v);
-    if (t != nullptr) s.tensors.emplace_back(t->scalar_type, t->dim_order);
-  }
-  return s;
-}
-
 // Tries the write-back `copy_(B, T)` at instruction `c`.
-bool plan_update(const Plan &plan, size_t c, CacheUpdate &out) {
-  const Instruction &copy = plan.instructions[c];
+bool plan_update(const Plan& plan, size_t c, Rewrite& out) {
+  const Instruction& copy = plan.instructions[c];
   if (copy.values.size() < 2 || copy.values.size() > 4) return false;
   const int32_t cache = copy.values[0];
   const int32_t updated = copy.values[1];
   if (copy.values.size() == 4 && copy.values[3] != cache) return false;
-  const TensorValue *b = tensor_at(plan, cache);
-  const TensorValue *t = tensor_at(plan, updated);
+  const TensorValue* b = tensor_at(plan, cache);
+  const TensorValue* t = tensor_at(plan, updated);
   if (b == nullptr || t == nullptr || cache == updated) return false;
   if (!b->planned || !t->planned || b->nbytes == 0 || !b->contiguous()) return false;
   if (b->scalar_type != t->scalar_type || b->sizes != t->sizes || b->dim_order != t->dim_order) {
     return false;
   }
-  for (int32_t io : {cache, updated}) {
-    if (in_list(plan.inputs, io) || in_list(plan.outputs, io)) return false;
-  }
+  if (is_plan_input_or_output(plan, cache) || is_plan_input_or_output(plan, updated)) return false;
   if (named_in_any_list(plan, updated) || named_in_any_list(plan, cache)) return false;
 
   // T's producer: the first instruction that names it.
   size_t u = 0;
   while (u < c && !names(plan, plan.instructions[u], updated)) ++u;
   if (u == c) return false;
-  const Instruction &update = plan.instructions[u];
+  const Instruction& update = plan.instructions[u];
   if (!supported_update(plan, update, cache, updated)) return false;
   for (size_t i = c + 1; i < plan.instructions.size(); ++i) {
     if (names(plan, plan.instructions[i], updated)) return false;
@@ -167,7 +93,7 @@ bool plan_update(const Plan &plan, size_t c, CacheUpdate &out) {
     const int32_t v = update.values[k];
     if (v == updated) continue;
     if (v == cache) return false;
-    const TensorValue *other = tensor_at(plan, v);
+    const TensorValue* other = tensor_at(plan, v);
     if (other != nullptr && other->overlaps(*b)) return false;
   }
   // Nothing between reads or writes B's memory: it would see the new rows
@@ -177,14 +103,9 @@ bool plan_update(const Plan &plan, size_t c, CacheUpdate &out) {
   }
 
   out.plan = plan.name;
-  out.update_instruction = u;
-  out.write_back_instruction = c;
-  for (size_t i = u; i <= c; ++i) {
-    const Instruction &in = plan.instructions[i];
-    for (size_t k = 0; k < in.values.size(); ++k) {
-      if (in.values[k] == updated) out.patches.push_back({in.positions[k], cache});
-    }
-  }
+  out.first_instruction = u;
+  out.last_instruction = c;
+  redirect(plan, u, c, updated, cache, out);
   out.kernels.push_back(signature(plan, update, updated, cache));
   out.kernels.push_back(signature(plan, copy, updated, cache));
   return true;
@@ -192,25 +113,21 @@ bool plan_update(const Plan &plan, size_t c, CacheUpdate &out) {
 
 }  // namespace
 
-std::vector<CacheUpdate> find_in_place_cache_updates(const std::vector<Plan> &plans) {
-  std::vector<CacheUpdate> updates;
-  for (const Plan &plan : plans) {
-    if (plan.chain_count != 1) continue;
-    const bool branches =
-        std::any_of(plan.instructions.begin(), plan.instructions.end(),
-                    [](const Instruction &in) { return in.kind == InstructionKind::JumpFalse; });
-    if (branches) continue;
+std::vector<Rewrite> find_in_place_cache_updates(const std::vector<Plan>& plans) {
+  std::vector<Rewrite> updates;
+  for (const Plan& plan : plans) {
+    if (!straight_line(plan)) continue;
     // A buffer written back twice in one plan is left as exported.
     std::unordered_map<int32_t, int> write_backs;
-    for (const Instruction &in : plan.instructions) {
+    for (const Instruction& in : plan.instructions) {
       if (op_name(plan, in) == kCopy && !in.values.empty()) ++write_backs[in.values[0]];
     }
     for (size_t c = 0; c < plan.instructions.size(); ++c) {
-      const Instruction &in = plan.instructions[c];
+      const Instruction& in = plan.instructions[c];
       if (op_name(plan, in) != kCopy || in.values.empty() || write_backs[in.values[0]] != 1) {
         continue;
       }
-      CacheUpdate update;
+      Rewrite update;
       if (plan_update(plan, c, update)) updates.push_back(std::move(update));
     }
   }

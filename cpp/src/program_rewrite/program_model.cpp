@@ -22,6 +22,7 @@ constexpr int kScalarType = 0;
 constexpr int kSizes = 2;
 constexpr int kDimOrder = 3;
 constexpr int kAllocationInfo = 6;
+constexpr int kShapeDynamism = 8;
 }  // namespace tensor_field
 constexpr int kUnionType = 0;  // EValue.val, Instruction.instr_args
 constexpr int kUnionValue = 1;
@@ -62,13 +63,13 @@ uint64_t element_size(int8_t scalar_type) {
   }
 }
 
-std::vector<int32_t> int_vector(FlatbufferReader &r, FlatbufferReader::Vector v) {
+std::vector<int32_t> int_vector(FlatbufferReader& r, FlatbufferReader::Vector v) {
   std::vector<int32_t> out(v.length);
   for (uint32_t i = 0; i < v.length && !r.failed(); ++i) out[i] = r.scalar_at<int32_t>(v, i);
   return out;
 }
 
-TensorValue read_tensor(FlatbufferReader &r, uint32_t table) {
+TensorValue read_tensor(FlatbufferReader& r, uint32_t table) {
   TensorValue t;
   t.scalar_type = r.scalar<int8_t>(table, tensor_field::kScalarType);
   t.sizes = int_vector(r, r.vector(table, tensor_field::kSizes, 4));
@@ -77,6 +78,7 @@ TensorValue read_tensor(FlatbufferReader &r, uint32_t table) {
   for (uint32_t i = 0; i < order.length && !r.failed(); ++i) {
     t.dim_order[i] = r.scalar_at<uint8_t>(order, i);
   }
+  t.static_shape = r.scalar<int8_t>(table, tensor_field::kShapeDynamism) == 0;
   const uint32_t allocation = r.reference(table, tensor_field::kAllocationInfo);
   if (allocation != 0) {
     t.planned = true;
@@ -91,7 +93,7 @@ TensorValue read_tensor(FlatbufferReader &r, uint32_t table) {
   return t;
 }
 
-Value read_value(FlatbufferReader &r, uint32_t table) {
+Value read_value(FlatbufferReader& r, uint32_t table) {
   Value v;
   v.kind = static_cast<ValueKind>(r.scalar<uint8_t>(table, kUnionType));
   const uint32_t payload = r.reference(table, kUnionValue);
@@ -116,7 +118,7 @@ Value read_value(FlatbufferReader &r, uint32_t table) {
   return v;
 }
 
-Instruction read_instruction(FlatbufferReader &r, uint32_t table) {
+Instruction read_instruction(FlatbufferReader& r, uint32_t table) {
   Instruction in;
   in.kind = static_cast<InstructionKind>(r.scalar<uint8_t>(table, kUnionType));
   const uint32_t args = r.reference(table, kUnionValue);
@@ -153,7 +155,7 @@ Instruction read_instruction(FlatbufferReader &r, uint32_t table) {
   return in;
 }
 
-Plan read_plan(FlatbufferReader &r, uint32_t table) {
+Plan read_plan(FlatbufferReader& r, uint32_t table) {
   Plan plan;
   plan.name = std::string(r.string(table, plan_field::kName));
   const auto values = r.vector(table, plan_field::kValues, 4);
@@ -192,7 +194,7 @@ bool TensorValue::contiguous() const {
   return dim_order.size() == sizes.size();
 }
 
-bool TensorValue::overlaps(const TensorValue &other) const {
+bool TensorValue::overlaps(const TensorValue& other) const {
   if (!planned || !other.planned || memory_id != other.memory_id) return false;
   // An unknown size may be anywhere: assume it overlaps.
   if (nbytes == 0 || other.nbytes == 0) return true;
@@ -200,7 +202,7 @@ bool TensorValue::overlaps(const TensorValue &other) const {
          other.memory_offset < memory_offset + nbytes;
 }
 
-std::optional<std::vector<Plan>> read_plans(const uint8_t *data, size_t size) {
+std::optional<std::vector<Plan>> read_plans(const uint8_t* data, size_t size) {
   // A program starts with the root offset and the "ET??" identifier.
   if (data == nullptr || size < 8 || data[4] != 'E' || data[5] != 'T') return std::nullopt;
   FlatbufferReader r(data, size);

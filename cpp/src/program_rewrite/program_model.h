@@ -32,13 +32,14 @@ struct TensorValue {
   int8_t scalar_type = 0;      // executorch ScalarType
   std::vector<int32_t> sizes;  // upper bounds for dynamic shapes
   std::vector<uint8_t> dim_order;
-  bool planned = false;  // lives in a memory-planned arena (else a constant)
+  bool static_shape = true;  // shape_dynamism STATIC: sizes are exact
+  bool planned = false;      // lives in a memory-planned arena (else a constant)
   uint32_t memory_id = 0;
   uint64_t memory_offset = 0;
   uint64_t nbytes = 0;  // 0 when the element size is unknown
 
   bool contiguous() const;
-  bool overlaps(const TensorValue &other) const;
+  bool overlaps(const TensorValue& other) const;
 };
 
 struct Value {
@@ -80,6 +81,6 @@ struct Plan {
 
 // Reads every execution plan; nullopt when the buffer is not a well-formed
 // program flatbuffer (a rewrite then leaves it alone and the runtime reports).
-std::optional<std::vector<Plan>> read_plans(const uint8_t *data, size_t size);
+std::optional<std::vector<Plan>> read_plans(const uint8_t* data, size_t size);
 
 }  // namespace et_llm::program_rewrite

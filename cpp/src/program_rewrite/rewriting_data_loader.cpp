@@ -2,10 +2,13 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
-#include "kernels/in_place_cache_kernels.h"
+#include "kernels/rewrite_kernels.h"
+#include "program_rewrite/copy_elision.h"
 #include "program_rewrite/in_place_cache_updates.h"
+#include "program_rewrite/kernel_substitution.h"
 
 namespace et_llm::program_rewrite {
 namespace {
@@ -17,17 +20,19 @@ using executorch::runtime::Result;
 // weights from the mapped file onto the heap.
 constexpr size_t kMaxRewrittenBytes = size_t{64} << 20;
 
-void free_copy(void * /*context*/, void *data, size_t /*size*/) { std::free(data); }
+void free_copy(void* /*context*/, void* data, size_t /*size*/) { std::free(data); }
 
-// Keeps the updates whose kernels could be registered.
-std::vector<const CacheUpdate *> usable(const std::vector<CacheUpdate> &updates) {
-  std::vector<const CacheUpdate *> out;
-  for (const CacheUpdate &update : updates) {
+// Keeps the rewrites whose kernels could be registered, applied to `plans`.
+std::vector<Rewrite> usable(std::vector<Rewrite> rewrites, std::vector<Plan>& plans) {
+  std::vector<Rewrite> out;
+  for (Rewrite& rewrite : rewrites) {
     bool ok = true;
-    for (const KernelSignature &kernel : update.kernels) {
-      ok = ok && kernels::register_in_place_kernel(kernel).ok();
+    for (const KernelSignature& kernel : rewrite.kernels) {
+      ok = ok && kernels::register_rewrite_kernel(kernel).ok();
     }
-    if (ok) out.push_back(&update);
+    if (!ok) continue;
+    apply_rewrite(rewrite, plans);
+    out.push_back(std::move(rewrite));
   }
   return out;
 }
@@ -35,12 +40,12 @@ std::vector<const CacheUpdate *> usable(const std::vector<CacheUpdate> &updates)
 }  // namespace
 
 bool rewriting_enabled() {
-  const char *off = std::getenv("ET_LLM_NO_PROGRAM_REWRITE");
+  const char* off = std::getenv("ET_LLM_NO_PROGRAM_REWRITE");
   return off == nullptr || off[0] == '\0' || std::strcmp(off, "0") == 0;
 }
 
 Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
-                                                 const SegmentInfo &segment_info) const {
+                                                 const SegmentInfo& segment_info) const {
   auto loaded = inner_->load(offset, size, segment_info);
   // The runtime reads the program flatbuffer from offset 0 (first its header,
   // then the whole of it); only the whole one parses.
@@ -48,23 +53,30 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
       loaded->size() > kMaxRewrittenBytes) {
     return loaded;
   }
-  const auto *data = static_cast<const uint8_t *>(loaded->data());
-  const auto plans = read_plans(data, loaded->size());
+  const auto* data = static_cast<const uint8_t*>(loaded->data());
+  auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
-  const auto updates = find_in_place_cache_updates(*plans);
-  const auto applied = usable(updates);
+  // Cache updates first: copy elision must see the buffers they write in place.
+  auto applied = usable(find_in_place_cache_updates(*plans), *plans);
   in_place_updates_ = applied.size();
+  auto elided = usable(find_elidable_copies(*plans), *plans);
+  elided_copies_ = elided.size();
+  applied.insert(applied.end(), std::make_move_iterator(elided.begin()),
+                 std::make_move_iterator(elided.end()));
+  for (const KernelSignature& kernel : substitutable_kernels(*plans)) {
+    (void)kernels::register_rewrite_kernel(kernel);  // the runtime's kernel stays if this fails
+  }
   if (applied.empty()) return loaded;
 
   // Same alignment guarantee as the mapped file, for the runtime's aligned
   // reads.
   constexpr size_t kAlignment = 64;
-  auto *copy = static_cast<uint8_t *>(
+  auto* copy = static_cast<uint8_t*>(
       std::aligned_alloc(kAlignment, (loaded->size() + kAlignment - 1) / kAlignment * kAlignment));
   if (copy == nullptr) return loaded;
   std::memcpy(copy, data, loaded->size());
-  for (const CacheUpdate *update : applied) {
-    for (const ArgPatch &patch : update->patches) {
+  for (const Rewrite& rewrite : applied) {
+    for (const ArgPatch& patch : rewrite.patches) {
       std::memcpy(copy + patch.position, &patch.value, sizeof(patch.value));
     }
   }

@@ -1,7 +1,7 @@
 // A DataLoader that hands the runtime a rewritten copy of the program
 // flatbuffer: the KV-cache updates in_place_cache_updates.h proves safe run in
-// place. Every other load (constants, delegate blobs, external data) passes
-// through untouched, so weights are still mapped, not copied.
+// place, and the copies copy_elision.h proves redundant are dropped. Every other load (constants,
+// delegate blobs, external data) passes through untouched, so weights are still mapped, not copied.
 // ET_LLM_NO_PROGRAM_REWRITE=1 turns rewriting off.
 #pragma once
 
@@ -17,21 +17,23 @@ class RewritingDataLoader final : public executorch::runtime::DataLoader {
       : inner_(std::move(inner)) {}
 
   executorch::runtime::Result<executorch::runtime::FreeableBuffer> load(
-      size_t offset, size_t size, const SegmentInfo &segment_info) const override;
+      size_t offset, size_t size, const SegmentInfo& segment_info) const override;
 
-  executorch::runtime::Error load_into(size_t offset, size_t size, const SegmentInfo &segment_info,
-                                       void *buffer) const override {
+  executorch::runtime::Error load_into(size_t offset, size_t size, const SegmentInfo& segment_info,
+                                       void* buffer) const override {
     return inner_->load_into(offset, size, segment_info, buffer);
   }
 
   executorch::runtime::Result<size_t> size() const override { return inner_->size(); }
 
-  // Updates made in place by the last program load.
+  // What the last program load rewrote.
   size_t in_place_updates() const { return in_place_updates_; }
+  size_t elided_copies() const { return elided_copies_; }
 
  private:
   std::unique_ptr<executorch::runtime::DataLoader> inner_;
   mutable size_t in_place_updates_ = 0;
+  mutable size_t elided_copies_ = 0;
 };
 
 // Whether loads should rewrite programs (ET_LLM_NO_PROGRAM_REWRITE unset or 0).

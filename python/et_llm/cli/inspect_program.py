@@ -57,6 +57,8 @@ def format_human(program: dict[str, Any]) -> str:
         details.append(f"{method['num_instructions']} instructions")
         if method["in_place_cache_updates"]:
             details.append(f"{method['in_place_cache_updates']} cache updates run in place")
+        if method["elided_copies"]:
+            details.append(f"{method['elided_copies']} copies elided")
         lines.append("    " + "; ".join(details))
         if method["load_error"]:
             lines.append(f"    not loadable: {method['load_error']}")

@@ -1,6 +1,6 @@
-"""The load-time rewrite that runs plain-attention KV-cache updates in place.
+"""The load-time program rewrites: KV-cache updates run in place, redundant copies elided.
 
-Which programs it applies to (as `inspect_program` reports), and that it changes no token:
+Which programs they apply to (as `inspect_program` reports), and that they change no token:
 every variant generates the same ids with the rewrite on and off (ET_LLM_NO_PROGRAM_REWRITE,
 read at each load), up to a full context. The oracle tests in test_generation_oracle.py run
 with the rewrite on.
@@ -17,19 +17,20 @@ import pytest
 import et_llm
 from tests.python.conftest import greedy_config
 
-# Per method: two layers, keys and values, for programs whose cache is a mutable buffer
-# updated with index_put; none where the cache is updated by llama::update_cache (custom
-# ops), passed as I/O, or absent.
+# Per method, (cache updates run in place, copies elided). Updates: two layers, keys and
+# values, for programs whose cache is a mutable buffer updated with index_put; none where
+# the cache is updated by llama::update_cache (custom ops), passed as I/O, or absent.
+# Copies: static-shape expands whose input memory the planner does not reuse meanwhile.
 EXPECTED = {
-    "export_llm_dynamic": {"forward": 4},
-    "export_llm_static": {"forward": 4},
-    "export_llm_chunked": {"forward": 4},
-    "export_llm_custom_sdpa": {"forward": 0},
-    "cache_position": {"forward": 4},
-    "no_kv": {"forward": 0},
-    "prefill_decode": {"prefill": 4, "decode": 4},
-    "fp16_logits": {"forward": 4},
-    "kv_io": {"forward": 0},
+    "export_llm_dynamic": {"forward": (4, 1)},
+    "export_llm_static": {"forward": (4, 0)},
+    "export_llm_chunked": {"forward": (4, 0)},
+    "export_llm_custom_sdpa": {"forward": (0, 0)},
+    "cache_position": {"forward": (4, 1)},
+    "no_kv": {"forward": (0, 0)},
+    "prefill_decode": {"prefill": (4, 0), "decode": (4, 0)},
+    "fp16_logits": {"forward": (4, 0)},
+    "kv_io": {"forward": (0, 0)},
 }
 
 
@@ -49,27 +50,27 @@ def rewrite(enabled: bool) -> Iterator[None]:
             os.environ["ET_LLM_NO_PROGRAM_REWRITE"] = old
 
 
-def updates(path: str) -> dict[str, int]:
+def rewrites(path: str) -> dict[str, tuple[int, int]]:
     methods = et_llm.inspect_program(path, load_methods=False)["methods"]
     return {
-        name: m["in_place_cache_updates"]
+        name: (m["in_place_cache_updates"], m["elided_copies"])
         for name, m in methods.items()
         if m["constant_values"] is None
     }
 
 
 @pytest.mark.parametrize("variant", sorted(EXPECTED))
-def test_inspect_reports_the_updates_made_in_place(fixture_dir, variant):
+def test_inspect_reports_the_rewrites(fixture_dir, variant):
     path = str(fixture_dir / f"{variant}.pte")
-    assert updates(path) == EXPECTED[variant]
+    assert rewrites(path) == EXPECTED[variant]
     with rewrite(False):
-        assert set(updates(path).values()) == {0}
+        assert set(rewrites(path).values()) == {(0, 0)}
 
 
 def test_multimodal_decoders_are_rewritten(multimodal_dir):
     for name in ("vlm_input_pos", "vlm_cache_position"):
-        got = updates(str(multimodal_dir / f"{name}.pte"))
-        assert got["text_decoder"] == 4, got
+        got = rewrites(str(multimodal_dir / f"{name}.pte"))
+        assert got["text_decoder"][0] == 4, got
 
 
 def generate_all(path: str, tokenizer_path: str, ids: list[int]) -> list[list[int]]:
@@ -85,7 +86,7 @@ def generate_all(path: str, tokenizer_path: str, ids: list[int]) -> list[list[in
 
 
 @pytest.mark.parametrize(
-    "variant", sorted(name for name, methods in EXPECTED.items() if any(methods.values()))
+    "variant", sorted(name for name, methods in EXPECTED.items() if any(map(any, methods.values())))
 )
 def test_rewrite_changes_no_token(fixture_dir, tokenizer_path, hf_tokenizer, bos_id, variant):
     path = str(fixture_dir / f"{variant}.pte")
