@@ -218,7 +218,7 @@ TEST(InPlaceCacheUpdates, ReadingArbitraryBytesNeverCrashes) {
 // first bytes, either parses or is refused, never crashes.
 TEST(InPlaceCacheUpdates, FixtureProgramAndItsCorruptions) {
   const char* dir = std::getenv("ET_LLM_FIXTURES_DIR");
-  if (dir == nullptr) GTEST_SKIP() << "ET_LLM_FIXTURES_DIR is not set";
+  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "ET_LLM_FIXTURES_DIR is not set";
   const auto path = std::filesystem::path(dir) / "export_llm_dynamic.pte";
   std::ifstream file(path, std::ios::binary);
   ASSERT_TRUE(file) << path;
