@@ -88,14 +88,11 @@ bool plan_update(const Plan& plan, size_t c, Rewrite& out) {
   for (size_t i = c + 1; i < plan.instructions.size(); ++i) {
     if (names(plan, plan.instructions[i], updated)) return false;
   }
-  // The update's other inputs must not alias the cache it will write.
-  for (size_t k = 1; k < update.values.size(); ++k) {
-    const int32_t v = update.values[k];
-    if (v == updated) continue;
-    if (v == cache) return false;
-    const TensorValue* other = tensor_at(plan, v);
-    if (other != nullptr && other->overlaps(*b)) return false;
-  }
+  // The update's other inputs (indices included) must not alias the cache
+  // it will write.
+  Instruction inputs = update;
+  inputs.values.erase(inputs.values.begin());  // self is the cache
+  if (touches(plan, inputs, cache, *b, updated)) return false;
   // Nothing between reads or writes B's memory: it would see the new rows
   // early.
   for (size_t i = u + 1; i < c; ++i) {
