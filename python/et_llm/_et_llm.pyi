@@ -170,8 +170,8 @@ def get_llm_metadata(model_path: _Path) -> dict[str, int]: ...
 def inspect_program(model_path: _Path, load_methods: bool = True) -> dict[str, Any]:
     """{'path', 'file_bytes', 'methods': {name: {'inputs', 'outputs', 'backends', 'delegate_calls',
     'planned_buffer_bytes', 'num_instructions', 'in_place_cache_updates', 'elided_copies',
-    'constant_values', 'load_error'}}}; each input and output is {'tag'} plus, for tensors, 'dtype', 'shape',
-    'dynamism', 'nbytes', 'memory_planned'."""
+    'constant_values', 'load_error'}}}; each input and output is {'tag'} plus, for tensors,
+    'dtype', 'shape', 'dynamism', 'nbytes', 'memory_planned'."""
 
 def set_num_threads(num_threads: int) -> None: ...
 def get_num_threads() -> int: ...
