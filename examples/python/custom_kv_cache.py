@@ -59,9 +59,7 @@ def main() -> int:
     )
     runner.generate(args.prompt, config, lambda piece: print(piece, end="", flush=True))
     print()
-    print(
-        f"{runner.position} positions used with a {cache.slots}-slot cache", file=sys.stderr
-    )
+    print(f"{runner.position} positions used with a {cache.slots}-slot cache", file=sys.stderr)
     return 0
 
 

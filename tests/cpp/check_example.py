@@ -16,8 +16,15 @@ def main() -> int:
     # Reference prompts are BOS + the text, so the example is asked for one BOS.
     reference = next(r for r in manifest["references"] if r["text"] and not r["stops_at_eos"])
     n = 24
-    args = [binary, str(fixtures / "export_llm_dynamic.pte"), str(fixtures / "tokenizer.json"),
-            reference["text"], str(n), "0", "1"]
+    args = [
+        binary,
+        str(fixtures / "export_llm_dynamic.pte"),
+        str(fixtures / "tokenizer.json"),
+        reference["text"],
+        str(n),
+        "0",
+        "1",
+    ]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0:
         print(done.stderr, file=sys.stderr)

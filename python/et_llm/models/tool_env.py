@@ -119,9 +119,7 @@ def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
         raise RuntimeError(f"the model tools environment is incomplete: {tools_problem()}")
     python = ensure_tools_python()
     command = [str(python), "-c", _BOOTSTRAP, _package_dir(), task, request]
-    result = subprocess.run(
-        command, env=_tools_environment(), stdout=sys.stderr, check=False
-    )
+    result = subprocess.run(command, env=_tools_environment(), stdout=sys.stderr, check=False)
     if result.returncode != 0:
         raise RuntimeError(
             f"model step '{task}' failed (exit code {result.returncode}); see the log above"
