@@ -11,8 +11,7 @@
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "executorch_error.h"
-#include "program_rewrite/copy_elision.h"
-#include "program_rewrite/in_place_cache_updates.h"
+#include "program_rewrite/program_rewrites.h"
 #include "program_rewrite/rewriting_data_loader.h"
 
 namespace et_llm {
@@ -200,13 +199,10 @@ std::map<std::string, RewriteCounts> rewrites_by_method(const std::string& model
   if (!data.ok()) return counts;
   auto plans = program_rewrite::read_plans(static_cast<const uint8_t*>(data->data()), data->size());
   if (!plans) return counts;
-  for (const auto& update : program_rewrite::find_in_place_cache_updates(*plans)) {
-    ++counts[update.plan].in_place_cache_updates;
-    program_rewrite::apply_rewrite(update, *plans);
-  }
-  for (const auto& copy : program_rewrite::find_elidable_copies(*plans)) {
-    ++counts[copy.plan].elided_copies;
-  }
+  const auto rewrites = program_rewrite::plan_program_rewrites(
+      *plans, [](const program_rewrite::Rewrite&) { return true; });
+  for (const auto& update : rewrites.cache_updates) ++counts[update.plan].in_place_cache_updates;
+  for (const auto& copy : rewrites.elided_copies) ++counts[copy.plan].elided_copies;
   return counts;
 }
 

@@ -7,8 +7,8 @@
 #include <executorch/runtime/core/exec_aten/util/tensor_util.h>
 #include <executorch/runtime/platform/log.h>
 
+#include <array>
 #include <cstring>
-#include <vector>
 
 #include "kernels/rewrite_kernels.h"
 #include "kernels/tensor_layout.h"
@@ -24,19 +24,30 @@ constexpr const char* kExpandCopy = "aten::expand_copy.out";
 // runtime's element loop.
 constexpr size_t kMinBlockBytes = 256;
 
+// Fixed-size scratch: the kernel runs per layer per token, without allocating.
+constexpr int64_t kMaxRank = executorch::runtime::kTensorDimensionLimit;
+
+struct Shape {
+  std::array<SizesType, kMaxRank> sizes{};
+  int64_t rank = 0;  // 0 when `sizes` cannot expand the input
+  const SizesType* begin() const { return sizes.data(); }
+  const SizesType* end() const { return sizes.data() + rank; }
+};
+
 // The expanded shape: `sizes` right-aligned against the input, -1 keeping the
-// input's size. Empty when `sizes` cannot expand `in`.
-std::vector<SizesType> target_shape(const Tensor& in, executorch::aten::ArrayRef<int64_t> sizes) {
+// input's size.
+Shape target_shape(const Tensor& in, executorch::aten::ArrayRef<int64_t> sizes) {
   const int64_t rank = static_cast<int64_t>(sizes.size());
   const int64_t offset = rank - in.dim();
-  if (offset < 0) return {};
-  std::vector<SizesType> shape(rank);
+  if (offset < 0 || rank > kMaxRank || rank == 0) return {};
+  Shape shape;
+  shape.rank = rank;
   for (int64_t d = 0; d < rank; ++d) {
     const int64_t have = d < offset ? 1 : in.size(d - offset);
     int64_t want = sizes[d];
     if (want == -1 && d >= offset) want = have;
     if (want < 0 || (have != 1 && have != want)) return {};
-    shape[d] = static_cast<SizesType>(want);
+    shape.sizes[d] = static_cast<SizesType>(want);
   }
   return shape;
 }
@@ -55,7 +66,7 @@ bool broadcast_blocks(const Tensor& in, Tensor& out) {
   }
   if (block < kMinBlockBytes && split > 0) return false;
   // Input strides (in blocks) of the outer dims; 0 where broadcast.
-  std::vector<int64_t> in_stride(split, 0);
+  std::array<int64_t, kMaxRank> in_stride{};
   int64_t stride = 1;
   for (int64_t d = split - 1; d >= 0; --d) {
     in_stride[d] = in_size(d) == 1 ? 0 : stride;
@@ -63,7 +74,7 @@ bool broadcast_blocks(const Tensor& in, Tensor& out) {
   }
   const auto* src = static_cast<const uint8_t*>(in.const_data_ptr());
   auto* dst = static_cast<uint8_t*>(out.mutable_data_ptr());
-  std::vector<int64_t> index(split, 0);
+  std::array<int64_t, kMaxRank> index{};
   const int64_t blocks = out.numel() * out.element_size() / block;
   int64_t from = 0;
   for (int64_t b = 0; b < blocks; ++b) {
@@ -88,16 +99,17 @@ void expand_copy_kernel(KernelRuntimeContext& ctx, Span<EValue*> s) {
     const auto shape = target_shape(in, s[1]->toIntList());
     if (detail::same_tensor(in, out)) {
       // An elided copy: the rewrite proved the shapes static and equal.
-      const bool unchanged = shape.size() == static_cast<size_t>(in.dim()) &&
-                             std::equal(shape.begin(), shape.end(), in.sizes().begin());
+      const bool unchanged =
+          shape.rank == in.dim() && std::equal(shape.begin(), shape.end(), in.sizes().begin());
       if (!unchanged) {
         ET_LOG(Error, "%s: an elided copy changes shape", kExpandCopy);
         ctx.fail(executorch::runtime::Error::Internal);
       }
       return;
     }
-    if (!shape.empty() && in.scalar_type() == out.scalar_type() && detail::contiguous(in) &&
-        executorch::runtime::resize_tensor(out, {shape.data(), shape.size()}) ==
+    if (shape.rank > 0 && in.scalar_type() == out.scalar_type() && detail::contiguous(in) &&
+        executorch::runtime::resize_tensor(out,
+                                           {shape.sizes.data(), static_cast<size_t>(shape.rank)}) ==
             executorch::runtime::Error::Ok &&
         detail::contiguous(out) && broadcast_blocks(in, out)) {
       return;

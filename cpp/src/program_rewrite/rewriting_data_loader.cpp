@@ -2,13 +2,11 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <vector>
 
 #include "kernels/rewrite_kernels.h"
-#include "program_rewrite/copy_elision.h"
-#include "program_rewrite/in_place_cache_updates.h"
 #include "program_rewrite/kernel_substitution.h"
+#include "program_rewrite/program_rewrites.h"
 
 namespace et_llm::program_rewrite {
 namespace {
@@ -22,19 +20,12 @@ constexpr size_t kMaxRewrittenBytes = size_t{64} << 20;
 
 void free_copy(void* /*context*/, void* data, size_t /*size*/) { std::free(data); }
 
-// Keeps the rewrites whose kernels could be registered, applied to `plans`.
-std::vector<Rewrite> usable(std::vector<Rewrite> rewrites, std::vector<Plan>& plans) {
-  std::vector<Rewrite> out;
-  for (Rewrite& rewrite : rewrites) {
-    bool ok = true;
-    for (const KernelSignature& kernel : rewrite.kernels) {
-      ok = ok && kernels::register_rewrite_kernel(kernel).ok();
-    }
-    if (!ok) continue;
-    apply_rewrite(rewrite, plans);
-    out.push_back(std::move(rewrite));
+// A rewrite is kept when et_llm's kernels for its patched calls are registered.
+bool register_kernels(const Rewrite& rewrite) {
+  for (const KernelSignature& kernel : rewrite.kernels) {
+    if (!kernels::register_rewrite_kernel(kernel).ok()) return false;
   }
-  return out;
+  return true;
 }
 
 }  // namespace
@@ -56,17 +47,11 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
   const auto* data = static_cast<const uint8_t*>(loaded->data());
   auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
-  // Cache updates first: copy elision must see the buffers they write in place.
-  auto applied = usable(find_in_place_cache_updates(*plans), *plans);
-  in_place_updates_ = applied.size();
-  auto elided = usable(find_elidable_copies(*plans), *plans);
-  elided_copies_ = elided.size();
-  applied.insert(applied.end(), std::make_move_iterator(elided.begin()),
-                 std::make_move_iterator(elided.end()));
+  const ProgramRewrites rewrites = plan_program_rewrites(*plans, register_kernels);
   for (const KernelSignature& kernel : substitutable_kernels(*plans)) {
     (void)kernels::register_rewrite_kernel(kernel);  // the runtime's kernel stays if this fails
   }
-  if (applied.empty()) return loaded;
+  if (rewrites.cache_updates.empty() && rewrites.elided_copies.empty()) return loaded;
 
   // Same alignment guarantee as the mapped file, for the runtime's aligned
   // reads.
@@ -75,9 +60,11 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
       std::aligned_alloc(kAlignment, (loaded->size() + kAlignment - 1) / kAlignment * kAlignment));
   if (copy == nullptr) return loaded;
   std::memcpy(copy, data, loaded->size());
-  for (const Rewrite& rewrite : applied) {
-    for (const ArgPatch& patch : rewrite.patches) {
-      std::memcpy(copy + patch.position, &patch.value, sizeof(patch.value));
+  for (const auto* kind : {&rewrites.cache_updates, &rewrites.elided_copies}) {
+    for (const Rewrite& rewrite : *kind) {
+      for (const ArgPatch& patch : rewrite.patches) {
+        std::memcpy(copy + patch.position, &patch.value, sizeof(patch.value));
+      }
     }
   }
   const size_t copy_size = loaded->size();

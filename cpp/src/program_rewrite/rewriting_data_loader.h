@@ -26,14 +26,8 @@ class RewritingDataLoader final : public executorch::runtime::DataLoader {
 
   executorch::runtime::Result<size_t> size() const override { return inner_->size(); }
 
-  // What the last program load rewrote.
-  size_t in_place_updates() const { return in_place_updates_; }
-  size_t elided_copies() const { return elided_copies_; }
-
  private:
   std::unique_ptr<executorch::runtime::DataLoader> inner_;
-  mutable size_t in_place_updates_ = 0;
-  mutable size_t elided_copies_ = 0;
 };
 
 // Whether loads should rewrite programs (ET_LLM_NO_PROGRAM_REWRITE unset or 0).
