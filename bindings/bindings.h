@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "et_llm/error.h"
+#include "et_llm/multimodal_input.h"
 #include "et_llm/tokenizer.h"
 
 namespace et_llm::python {
@@ -39,6 +40,9 @@ std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer);
 // (python_tokenizer.cpp). Raises TypeError for other objects.
 std::shared_ptr<Tokenizer> tokenizer_from_python(const py::object& tokenizer);
 
+// A MultimodalInput or a list of them (InvalidArgument otherwise).
+std::vector<MultimodalInput> inputs_from(const py::object& inputs);
+
 void bind_errors(py::module_& m);
 void bind_generation_config(py::module_& m);
 void bind_stats(py::module_& m);
@@ -49,6 +53,8 @@ void bind_text_llm_runner(py::module_& m);
 void bind_decoder_llm_runner(py::module_& m);
 void bind_multimodal_input(py::module_& m);
 void bind_multimodal_runner(py::module_& m);
+void bind_engine(py::module_& m);
+void bind_session(py::module_& m);
 void bind_program_inspection(py::module_& m);
 
 }  // namespace et_llm::python

@@ -1,19 +1,19 @@
 // CallbackBridge: carries Python callbacks into C++ (re-acquiring the GIL for
 // each call) and the first exception they raise back out; that exception
-// stops the runner and is re-raised to the caller.
+// cancels the session's turn (rolled back) and is re-raised to the caller.
 #pragma once
 
 #include <optional>
 
 #include "bindings.h"
-#include "et_llm/runner.h"
+#include "et_llm/session.h"
 
 namespace et_llm::python {
 
 class CallbackBridge {
  public:
-  CallbackBridge(IRunner& runner, py::object token_callback, py::object stats_callback)
-      : runner_(runner),
+  CallbackBridge(Session& session, py::object token_callback, py::object stats_callback)
+      : session_(session),
         token_callback_(std::move(token_callback)),
         stats_callback_(std::move(stats_callback)) {}
 
@@ -53,11 +53,11 @@ class CallbackBridge {
       f();
     } catch (py::error_already_set& e) {
       error_ = std::move(e);
-      runner_.stop();
+      session_.cancel(Error(ErrorCode::CallbackFailed, "a callback raised an exception"));
     }
   }
 
-  IRunner& runner_;
+  Session& session_;
   py::object token_callback_;
   py::object stats_callback_;
   std::optional<py::error_already_set> error_;

@@ -86,7 +86,7 @@ void bind_decoder_llm_runner(py::module_& m) {
             options.eos_token_id = eos_ids_from(eos_token_id);
             options.seed = seed;
             const auto request = input_from(input);
-            CallbackBridge bridge(self.runner(), streamer, py::none());
+            CallbackBridge bridge(self.runner().session(), streamer, py::none());
             options.streamer = bridge.token();
             Result<DecoderGenerateOutput> output = Error();
             {

@@ -1,6 +1,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "logits_processor_bridge.h"
 #include "et_llm/generation_config.h"
 
 namespace et_llm::python {
@@ -12,7 +13,8 @@ void bind_generation_config(py::module_& m) {
                        int64_t seed, std::vector<int64_t> stop_token_ids,
                        std::vector<std::string> stop, int32_t top_k, float top_p, float min_p,
                        float repetition_penalty, float frequency_penalty, float presence_penalty,
-                       int32_t penalty_last_n) {
+                       int32_t penalty_last_n, const py::object& logits_processors, bool logprobs,
+                       int32_t top_logprobs) {
              GenerationConfig config;
              config.echo = echo;
              config.max_new_tokens = max_new_tokens;
@@ -32,6 +34,9 @@ void bind_generation_config(py::module_& m) {
              config.frequency_penalty = frequency_penalty;
              config.presence_penalty = presence_penalty;
              config.penalty_last_n = penalty_last_n;
+             config.logits_processors = logits_processors_from(logits_processors);
+             config.logprobs = logprobs;
+             config.top_logprobs = top_logprobs;
              check(config.validate());
              return config;
            }),
@@ -42,7 +47,9 @@ void bind_generation_config(py::module_& m) {
            py::arg("stop") = std::vector<std::string>{}, py::arg("top_k") = 0,
            py::arg("top_p") = 1.0f, py::arg("min_p") = 0.0f,
            py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
-           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64)
+           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
+           py::arg("logits_processors") = py::none(), py::arg("logprobs") = false,
+           py::arg("top_logprobs") = 0)
       .def_readwrite("echo", &GenerationConfig::echo)
       .def_readwrite("max_new_tokens", &GenerationConfig::max_new_tokens)
       .def_readwrite("warming", &GenerationConfig::warming)
@@ -61,6 +68,15 @@ void bind_generation_config(py::module_& m) {
       .def_readwrite("frequency_penalty", &GenerationConfig::frequency_penalty)
       .def_readwrite("presence_penalty", &GenerationConfig::presence_penalty)
       .def_readwrite("penalty_last_n", &GenerationConfig::penalty_last_n)
+      .def_property(
+          "logits_processors",
+          [](const GenerationConfig& self) { return logits_processors_to(self.logits_processors); },
+          [](GenerationConfig& self, const py::object& list) {
+            self.logits_processors = logits_processors_from(list);
+          },
+          "Callables processor(input_ids [1, T], scores [1, V]) run before sampling.")
+      .def_readwrite("logprobs", &GenerationConfig::logprobs)
+      .def_readwrite("top_logprobs", &GenerationConfig::top_logprobs)
       .def("resolve_max_new_tokens", &GenerationConfig::resolve_max_new_tokens,
            py::arg("max_context_len"), py::arg("num_tokens_occupied"))
       .def("validate", [](const GenerationConfig& config) { check(config.validate()); })

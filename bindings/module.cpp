@@ -10,6 +10,8 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_tokenizer(m);
   bind_sampler(m);
   bind_io_manager(m);
+  bind_engine(m);
+  bind_session(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);
   bind_multimodal_input(m);

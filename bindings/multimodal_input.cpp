@@ -164,4 +164,21 @@ void bind_multimodal_input(py::module_& m) {
   m.def("make_token_input", &make_token_input, py::arg("tokens"));
 }
 
+std::vector<MultimodalInput> inputs_from(const py::object& inputs) {
+  if (py::isinstance<MultimodalInput>(inputs)) {
+    return {inputs.cast<MultimodalInput>()};
+  }
+  std::vector<MultimodalInput> out;
+  for (py::handle item : inputs) {
+    if (!py::isinstance<MultimodalInput>(item)) {
+      throw_error(Error(ErrorCode::InvalidArgument,
+                        "inputs must be MultimodalInput objects (et_llm.MultimodalRunner also "
+                        "takes str, numpy arrays and PIL images), got " +
+                            py::str(py::type::of(item).attr("__name__")).cast<std::string>()));
+    }
+    out.push_back(item.cast<MultimodalInput>());
+  }
+  return out;
+}
+
 }  // namespace et_llm::python

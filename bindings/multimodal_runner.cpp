@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "callback_bridge.h"
+#include "session_prompt.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "et_llm/multimodal_runner.h"
 
@@ -16,28 +17,11 @@ namespace et_llm::python {
 
 namespace {
 
-std::vector<MultimodalInput> inputs_from(const py::object& inputs) {
-  if (py::isinstance<MultimodalInput>(inputs)) {
-    return {inputs.cast<MultimodalInput>()};
-  }
-  std::vector<MultimodalInput> out;
-  for (py::handle item : inputs) {
-    if (!py::isinstance<MultimodalInput>(item)) {
-      throw_error(Error(ErrorCode::InvalidArgument,
-                        "inputs must be MultimodalInput objects (et_llm.MultimodalRunner also "
-                        "takes str, numpy arrays and PIL images), got " +
-                            py::str(py::type::of(item).attr("__name__")).cast<std::string>()));
-    }
-    out.push_back(item.cast<MultimodalInput>());
-  }
-  return out;
-}
-
 Error run_generate(MultimodalRunner& self, const py::object& inputs,
                    const std::optional<GenerationConfig>& config, py::object token_callback,
                    py::object stats_callback) {
   const std::vector<MultimodalInput> items = inputs_from(inputs);
-  CallbackBridge bridge(self, std::move(token_callback), std::move(stats_callback));
+  CallbackBridge bridge(self.session(), std::move(token_callback), std::move(stats_callback));
   const GenerationConfig cfg = config.value_or(GenerationConfig());
   Error err;
   {
@@ -103,14 +87,21 @@ void bind_multimodal_runner(py::module_& m) {
           "generate_tokens",
           [](MultimodalRunner& self, const py::object& inputs,
              std::optional<GenerationConfig> config, py::object token_callback,
-             py::object stats_callback) {
-            check(run_generate(self, inputs, config, std::move(token_callback),
+             py::object stats_callback, bool return_logprobs) -> py::object {
+            GenerationConfig cfg = config.value_or(GenerationConfig());
+            cfg.logprobs = cfg.logprobs || return_logprobs;
+            check(run_generate(self, inputs, cfg, std::move(token_callback),
                                std::move(stats_callback)));
-            return self.generated_tokens();
+            if (return_logprobs) {
+              return generation_result(self.session());
+            }
+            return py::cast(self.generated_tokens());
           },
           py::arg("inputs"), py::arg("config") = py::none(),
           py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
-          "Like generate(); returns the generated token ids (the ending EOS included).")
+          py::kw_only(), py::arg("return_logprobs") = false,
+          "Like generate(); returns the generated token ids (the ending EOS included), or a "
+          "GenerationResult with return_logprobs=True.")
       .def(
           "prefill",
           [](MultimodalRunner& self, const py::object& inputs,
@@ -138,6 +129,9 @@ void bind_multimodal_runner(py::module_& m) {
             check(err);
           },
           "Forgets the conversation (KV cache position 0).")
+      .def_property_readonly(
+          "session", [](MultimodalRunner& self) -> Session& { return self.session(); },
+          py::return_value_policy::reference_internal, "The runner's one Session.")
       .def("get_vocab_size", &MultimodalRunner::vocab_size)
       .def("is_loaded", &MultimodalRunner::is_loaded)
       .def_property_readonly("has_vision", &MultimodalRunner::has_vision)

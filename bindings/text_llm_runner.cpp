@@ -9,6 +9,7 @@
 
 #include "bindings.h"
 #include "callback_bridge.h"
+#include "session_prompt.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "et_llm/log_level.h"
 #include "et_llm/text_llm_runner.h"
@@ -63,7 +64,7 @@ void bind_text_llm_runner(py::module_& m) {
           [](TextLLMRunner& self, const std::string& prompt,
              std::optional<GenerationConfig> config, py::object token_callback,
              py::object stats_callback) {
-            CallbackBridge bridge(self, std::move(token_callback), std::move(stats_callback));
+            CallbackBridge bridge(self.session(), std::move(token_callback), std::move(stats_callback));
             Error err;
             {
               py::gil_scoped_release release;
@@ -81,27 +82,20 @@ void bind_text_llm_runner(py::module_& m) {
           "generate_tokens",
           [](TextLLMRunner& self, const py::object& prompt,
              std::optional<GenerationConfig> config, py::object token_callback,
-             py::object stats_callback) {
-            CallbackBridge bridge(self, std::move(token_callback), std::move(stats_callback));
-            const GenerationConfig cfg = config.value_or(GenerationConfig());
-            Error err;
-            if (py::isinstance<py::str>(prompt)) {
-              const std::string text = prompt.cast<std::string>();
-              py::gil_scoped_release release;
-              err = self.generate(text, cfg, bridge.token(), bridge.stats());
-            } else {
-              const std::vector<TokenId> ids = tokens_from(prompt);
-              py::gil_scoped_release release;
-              err = self.generate_from_tokens(ids, cfg, bridge.token(), bridge.stats());
+             py::object stats_callback, bool return_logprobs) -> py::object {
+            run_prompt(self.session(), prompt, config, std::move(token_callback),
+                       std::move(stats_callback), return_logprobs);
+            if (return_logprobs) {
+              return generation_result(self.session());
             }
-            bridge.rethrow();
-            check(err);
-            return self.generated_tokens();
+            return py::cast(self.generated_tokens());
           },
           py::arg("prompt"), py::arg("config") = py::none(),
           py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          py::kw_only(), py::arg("return_logprobs") = false,
           "Like generate(), from text or token ids; returns the generated token ids "
-          "(the EOS that ended generation included).")
+          "(the EOS that ended generation included), or a GenerationResult with "
+          "return_logprobs=True.")
       .def(
           "prefill",
           [](TextLLMRunner& self, const py::object& prompt,
@@ -155,6 +149,9 @@ void bind_text_llm_runner(py::module_& m) {
             check(err);
           },
           py::arg("position"), "Drops the conversation from `position` on.")
+      .def_property_readonly(
+          "session", [](TextLLMRunner& self) -> Session& { return self.session(); },
+          py::return_value_policy::reference_internal, "The runner's one Session.")
       .def("get_vocab_size", &TextLLMRunner::vocab_size)
       .def("is_loaded", &TextLLMRunner::is_loaded)
       .def_property_readonly("generated_tokens", &TextLLMRunner::generated_tokens,

@@ -66,6 +66,14 @@ Error GenerationConfig::validate() const {
       return bad("stop_token_ids must be >= 0, got " + std::to_string(id));
     }
   }
+  if (top_logprobs < 0) {
+    return bad("top_logprobs must be >= 0, got " + std::to_string(top_logprobs));
+  }
+  for (const auto& processor : logits_processors) {
+    if (!processor) {
+      return bad("logits_processors must not contain None");
+    }
+  }
   if (seed < -1) {
     return bad("seed must be -1 (random) or >= 0, got " + std::to_string(seed));
   }

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "et_llm/custom_kernels.h"
+#include "et_llm/engine.h"
 #include "et_llm/log_level.h"
 #include "executorch_error.h"
 #include "program_rewrite/rewriting_data_loader.h"
@@ -46,8 +47,7 @@ Result<std::unique_ptr<executorch::runtime::DataLoader>> map_file(const std::str
 // The program is read through a RewritingDataLoader (in-place KV-cache updates)
 // unless ET_LLM_NO_PROGRAM_REWRITE is set; weights stay memory-mapped.
 Result<std::unique_ptr<Module>> make_module(const std::string& model_path,
-                                            const std::optional<std::string>& data_path,
-                                            bool share_memory_arenas) {
+                                            const std::optional<std::string>& data_path) {
   ET_LLM_ASSIGN_OR_RETURN(auto program_loader, map_file(model_path));
   if (program_rewrite::rewriting_enabled()) {
     program_loader =
@@ -58,7 +58,7 @@ Result<std::unique_ptr<Module>> make_module(const std::string& model_path,
     ET_LLM_ASSIGN_OR_RETURN(data_loader, map_file(*data_path));
   }
   return std::make_unique<Module>(std::move(program_loader), nullptr, nullptr, nullptr,
-                                  std::move(data_loader), share_memory_arenas);
+                                  std::move(data_loader));
 }
 
 }  // namespace
@@ -71,24 +71,11 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
   if (data_path) {
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));
   }
-  ET_LLM_ASSIGN_OR_RETURN(auto module, make_module(model_path, data_path, false));
+  ET_LLM_ASSIGN_OR_RETURN(auto module, make_module(model_path, data_path));
   auto err = module->load();
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                    "cannot load " + model_path + " as an ExecuTorch program");
-  }
-  // A prefill/decode pair keeps one KV cache in mutable buffers both methods
-  // share, which only works when their memory arenas are shared. Other programs
-  // keep separate arenas: sharing would let one method overwrite another's
-  // outputs (e.g. token_embedding's output feeding text_decoder).
-  auto names = module->method_names();
-  if (names.ok() && !names->count("forward") && names->count("prefill") && names->count("decode")) {
-    ET_LLM_ASSIGN_OR_RETURN(module, make_module(model_path, data_path, true));
-    err = module->load();
-    if (err != executorch::runtime::Error::Ok) {
-      return detail::from_executorch(err, ErrorCode::InvalidProgram,
-                                     "cannot load " + model_path + " as an ExecuTorch program");
-    }
   }
   return module;
 }
@@ -97,11 +84,11 @@ Result<std::unique_ptr<TextLLMRunner>> create_text_llm_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
     const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
     size_t num_threads) {
-  ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
-  ET_LLM_CHECK_OK(apply_thread_count(num_threads));
-  ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
-  auto runner = std::make_unique<TextLLMRunner>(std::move(module), std::move(tokenizer),
-                                                std::move(io_manager));
+  EngineOptions options;
+  options.data_path = data_path;
+  options.num_threads = num_threads;
+  ET_LLM_ASSIGN_OR_RETURN(auto engine, Engine::create(model_path, std::move(tokenizer), options));
+  auto runner = std::make_unique<TextLLMRunner>(std::move(engine), std::move(io_manager));
   ET_LLM_CHECK_OK(runner->load());
   return runner;
 }
@@ -119,16 +106,13 @@ Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     const std::string& model_path, std::shared_ptr<Tokenizer> tokenizer,
     const std::optional<std::string>& data_path, std::shared_ptr<IIOManager> io_manager,
     const std::optional<std::string>& audio_preprocessor_path, size_t num_threads) {
-  ET_LLM_CHECK(tokenizer != nullptr, InvalidArgument, "tokenizer is null");
-  ET_LLM_CHECK_OK(apply_thread_count(num_threads));
-  ET_LLM_ASSIGN_OR_RETURN(auto module, load_module(model_path, data_path));
-  auto runner = std::make_unique<MultimodalRunner>(std::move(module), std::move(tokenizer),
-                                                   std::move(io_manager));
+  EngineOptions options;
+  options.data_path = data_path;
+  options.audio_preprocessor_path = audio_preprocessor_path;
+  options.num_threads = num_threads;
+  ET_LLM_ASSIGN_OR_RETURN(auto engine, Engine::create(model_path, std::move(tokenizer), options));
+  auto runner = std::make_unique<MultimodalRunner>(std::move(engine), std::move(io_manager));
   ET_LLM_CHECK_OK(runner->load());
-  if (audio_preprocessor_path) {
-    ET_LLM_ASSIGN_OR_RETURN(auto preprocessor, load_module(*audio_preprocessor_path));
-    ET_LLM_CHECK_OK(runner->set_audio_preprocessor(std::move(preprocessor)));
-  }
   return runner;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "encoder_inputs.h"
+#include "engine/method_set.h"
 #include "et_llm/stats.h"
 #include "executorch_error.h"
 
@@ -20,9 +21,11 @@ size_t dtype_size(ScalarType type) { return type == ScalarType::Float ? 4 : 2; }
 }  // namespace
 
 MultimodalDecoderRunner::MultimodalDecoderRunner(executorch::extension::Module* module,
+                                                 detail::MethodSet* methods,
                                                  std::shared_ptr<IIOManager> io_manager,
                                                  const LlmMetadata& metadata)
-    : TextDecoderRunner(module, std::move(io_manager), metadata) {}
+    : TextDecoderRunner(module, methods, std::move(io_manager), metadata, kTextDecoderMethod,
+                        kTextDecoderMethod) {}
 
 Error MultimodalDecoderRunner::load() {
   if (loaded_) {
@@ -39,7 +42,7 @@ Error MultimodalDecoderRunner::load() {
     ET_LLM_CHECK(names->count(method), InvalidProgram,
                  std::string("not a multimodal program: it has no '") + method +
                      "' method (PTE_CONVENTIONS: token_embedding + text_decoder)");
-    auto err = module_->load_method(method);
+    auto err = methods_->load_method(method);
     if (err != executorch::runtime::Error::Ok) {
       return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                      std::string("cannot load method '") + method + "'");
@@ -63,8 +66,6 @@ Error MultimodalDecoderRunner::load() {
   embedding_dtype_ = rows->scalar_type();
   embedding_dim_ = static_cast<size_t>(rows->sizes()[2]);
 
-  prefill_method_ = kTextDecoderMethod;
-  decode_method_ = kTextDecoderMethod;
   ET_LLM_CHECK_OK(io_manager_->load({module_, prefill_method_, decode_method_, metadata_}));
   loaded_ = true;
   return Error();
@@ -75,7 +76,7 @@ Result<executorch::aten::Tensor> MultimodalDecoderRunner::embed(const TokenId* t
   auto tensor = executorch::extension::from_blob(
       token_buffer_.data(), {1, static_cast<SizesType>(n)}, ScalarType::Long);
   const int64_t begin = time_in_us();
-  auto outputs = module_->execute(kTokenEmbeddingMethod, std::vector<EValue>{EValue(*tensor)});
+  auto outputs = methods_->execute(kTokenEmbeddingMethod, std::vector<EValue>{EValue(*tensor)});
   embed_us_ += time_in_us() - begin;
   if (!outputs.ok()) {
     return detail::from_executorch(outputs.error(), ErrorCode::ExecutionFailed,

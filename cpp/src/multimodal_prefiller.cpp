@@ -1,6 +1,7 @@
 #include "et_llm/multimodal_prefiller.h"
 
 #include "encoder_inputs.h"
+#include "engine/method_set.h"
 #include "et_llm/stats.h"
 #include "executorch_error.h"
 
@@ -10,42 +11,32 @@ using executorch::aten::ScalarType;
 using executorch::aten::Tensor;
 using executorch::runtime::EValue;
 
-MultimodalPrefiller::MultimodalPrefiller(executorch::extension::Module* module,
+MultimodalPrefiller::MultimodalPrefiller(detail::MethodSet* methods,
+                                         detail::MethodSet* preprocessor,
                                          MultimodalDecoderRunner* decoder,
                                          const Tokenizer* tokenizer)
-    : module_(module), decoder_(decoder), tokenizer_(tokenizer), text_prefiller_(decoder) {}
+    : methods_(methods),
+      preprocessor_(preprocessor),
+      decoder_(decoder),
+      tokenizer_(tokenizer),
+      text_prefiller_(decoder) {}
 
 Error MultimodalPrefiller::load() {
-  auto names = module_->method_names();
+  auto names = methods_->method_names();
   if (!names.ok()) {
     return detail::from_executorch(names.error(), ErrorCode::InvalidProgram,
                                    "cannot read the program's methods");
   }
-  methods_ = *names;
-  for (const char* method : {kVisionEncoderMethod, kAudioEncoderMethod, kAudioPreprocessorMethod}) {
-    if (methods_.count(method)) {
-      auto err = module_->load_method(method);
-      if (err != executorch::runtime::Error::Ok) {
-        return detail::from_executorch(err, ErrorCode::InvalidProgram,
-                                       std::string("cannot load method '") + method + "'");
-      }
-    }
-  }
+  method_names_ = *names;
   return Error();
 }
 
-void MultimodalPrefiller::set_audio_preprocessor(executorch::extension::Module* module,
-                                                 std::string method) {
-  preprocessor_module_ = module;
-  preprocessor_method_ = std::move(method);
-}
-
 bool MultimodalPrefiller::has_method(const std::string& name) const {
-  return methods_.count(name) > 0;
+  return method_names_.count(name) > 0;
 }
 
 bool MultimodalPrefiller::accepts_raw_audio() const {
-  return preprocessor_module_ != nullptr || has_method(kAudioPreprocessorMethod);
+  return preprocessor_ != nullptr || has_method(kAudioPreprocessorMethod);
 }
 
 Error MultimodalPrefiller::require(const char* method, const char* what) const {
@@ -56,8 +47,8 @@ Error MultimodalPrefiller::require(const char* method, const char* what) const {
 }
 
 Result<executorch::runtime::TensorInfo> MultimodalPrefiller::declared_input(
-    executorch::extension::Module& module, const std::string& method) const {
-  auto meta = module.method_meta(method);
+    detail::MethodSet& methods, const std::string& method) const {
+  auto meta = methods.method_meta(method);
   ET_LLM_CHECK(meta.ok() && meta->num_inputs() == 1, NotSupported,
                "method '" + method + "' must take exactly one input");
   auto info = meta->input_tensor_meta(0);
@@ -65,10 +56,15 @@ Result<executorch::runtime::TensorInfo> MultimodalPrefiller::declared_input(
   return *info;
 }
 
-Result<Tensor> MultimodalPrefiller::run_encoder(executorch::extension::Module& module,
+Result<Tensor> MultimodalPrefiller::run_encoder(detail::MethodSet& methods,
                                                 const std::string& method, const Tensor& input) {
+  auto err = methods.load_method(method);
+  if (err != executorch::runtime::Error::Ok) {
+    return detail::from_executorch(err, ErrorCode::InvalidProgram,
+                                   "cannot load method '" + method + "'");
+  }
   const int64_t begin = time_in_us();
-  auto outputs = module.execute(method, std::vector<EValue>{EValue(input)});
+  auto outputs = methods.execute(method, std::vector<EValue>{EValue(input)});
   encoder_us_ += time_in_us() - begin;
   if (!outputs.ok()) {
     return detail::from_executorch(outputs.error(), ErrorCode::ExecutionFailed,
@@ -155,21 +151,21 @@ Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
     }
     case MultimodalInput::Type::Image: {
       ET_LLM_CHECK_OK(require(kVisionEncoderMethod, "images"));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*module_, kVisionEncoderMethod));
+      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kVisionEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(auto tensor, detail::image_input(*input.try_get_image(), declared,
                                                                kVisionEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor rows, run_encoder(*module_, kVisionEncoderMethod,
+      ET_LLM_ASSIGN_OR_RETURN(Tensor rows, run_encoder(*methods_, kVisionEncoderMethod,
                                                        *tensor.tensor));
       result = prefill_embeddings(rows, kVisionEncoderMethod, start_pos, stop);
       break;
     }
     case MultimodalInput::Type::Audio: {
       ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*module_, kAudioEncoderMethod));
+      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kAudioEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(auto tensor, detail::audio_input(*input.try_get_audio(), declared,
                                                                kAudioEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
-                              run_encoder(*module_, kAudioEncoderMethod, *tensor.tensor));
+                              run_encoder(*methods_, kAudioEncoderMethod, *tensor.tensor));
       result = prefill_embeddings(rows, kAudioEncoderMethod, start_pos, stop);
       break;
     }
@@ -179,10 +175,8 @@ Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
                    "the program or a preprocessor .pte (audio_preprocessor_path / "
                    "set_audio_preprocessor); or pass features [batch, bins, frames] as audio");
       ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
-      executorch::extension::Module& pre_module =
-          preprocessor_module_ ? *preprocessor_module_ : *module_;
-      const std::string pre_method =
-          preprocessor_module_ ? preprocessor_method_ : kAudioPreprocessorMethod;
+      detail::MethodSet& pre_module = preprocessor_ ? *preprocessor_ : *methods_;
+      const std::string pre_method = preprocessor_ ? "forward" : kAudioPreprocessorMethod;
       ET_LLM_ASSIGN_OR_RETURN(auto pre_declared, declared_input(pre_module, pre_method));
       ET_LLM_ASSIGN_OR_RETURN(auto wave, detail::waveform_input(*input.try_get_raw_audio(),
                                                                 pre_declared, pre_method));
@@ -197,11 +191,11 @@ Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
       audio.data.resize(static_cast<size_t>(features.numel()));
       ET_LLM_CHECK_OK(detail::to_floats(features.const_data_ptr(), audio.data.size(),
                                         features.scalar_type(), audio.data.data()));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*module_, kAudioEncoderMethod));
+      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kAudioEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(auto tensor,
                               detail::audio_input(audio, declared, kAudioEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
-                              run_encoder(*module_, kAudioEncoderMethod, *tensor.tensor));
+                              run_encoder(*methods_, kAudioEncoderMethod, *tensor.tensor));
       result = prefill_embeddings(rows, kAudioEncoderMethod, start_pos, stop);
       break;
     }

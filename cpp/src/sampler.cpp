@@ -1,9 +1,16 @@
+// The public Sampler: composes the steps in cpp/src/sampling/ into llama.cpp's
+// chain. Each step is a file of its own; this file only decides which run.
 #include "et_llm/sampler.h"
 
-#include <algorithm>
-#include <cmath>
-
-#include "et_llm/text_decoder_runner.h"
+#include "sampling/candidates.h"
+#include "sampling/greedy.h"
+#include "sampling/min_p.h"
+#include "sampling/penalties.h"
+#include "sampling/seeded_draw.h"
+#include "sampling/softmax.h"
+#include "sampling/temperature.h"
+#include "sampling/top_k.h"
+#include "sampling/top_p.h"
 
 namespace et_llm {
 
@@ -21,6 +28,14 @@ SamplingParams SamplingParams::from(const GenerationConfig& config) {
   return params;
 }
 
+struct Sampler::Chain {
+  explicit Chain(const SamplingParams& params) : penalties(params), draw(params.seed) {}
+
+  sampling::Candidates candidates;  // reused from token to token
+  sampling::Penalties penalties;
+  sampling::SeededDraw draw;
+};
+
 namespace {
 
 SamplingParams temperature_only(float temperature, int64_t seed) {
@@ -35,114 +50,50 @@ SamplingParams temperature_only(float temperature, int64_t seed) {
 Sampler::Sampler(float temperature, int64_t seed) : Sampler(temperature_only(temperature, seed)) {}
 
 Sampler::Sampler(const SamplingParams& params)
-    : params_(params),
-      rng_(params.seed >= 0 ? static_cast<uint64_t>(params.seed) : std::random_device{}()) {}
+    : params_(params), chain_(std::make_unique<Chain>(params)) {}
 
-void Sampler::apply_penalties(const std::vector<TokenId>& recent) {
-  counts_.clear();
-  const size_t window = params_.penalty_last_n < 0
-                            ? recent.size()
-                            : std::min(recent.size(), static_cast<size_t>(params_.penalty_last_n));
-  for (size_t i = recent.size() - window; i < recent.size(); ++i) {
-    if (recent[i] < logits_.size()) {
-      ++counts_[recent[i]];
-    }
+Sampler::Sampler(const Sampler& other)
+    : params_(other.params_),
+      chain_(other.chain_ ? std::make_unique<Chain>(*other.chain_) : nullptr) {}
+
+Sampler& Sampler::operator=(const Sampler& other) {
+  if (this != &other) {
+    params_ = other.params_;
+    chain_ = other.chain_ ? std::make_unique<Chain>(*other.chain_) : nullptr;
   }
-  for (const auto& [token, count] : counts_) {
-    float& logit = logits_[token];
-    logit = logit > 0.0f ? logit / params_.repetition_penalty : logit * params_.repetition_penalty;
-    logit -= static_cast<float>(count) * params_.frequency_penalty + params_.presence_penalty;
-  }
+  return *this;
 }
+
+Sampler::Sampler(Sampler&&) noexcept = default;
+Sampler& Sampler::operator=(Sampler&&) noexcept = default;
+Sampler::~Sampler() = default;
 
 TokenId Sampler::sample(const Logits& logits, const std::vector<TokenId>& recent) {
   const bool penalize = params_.has_penalties() && !recent.empty();
   if (params_.temperature <= 0.0f && !penalize) {
-    return TextDecoderRunner::logits_to_token(logits);
+    return greedy_token(logits);  // nothing changes the logits: read them in place
   }
-  const size_t vocab = logits.vocab_size;
-  logits_.resize(vocab);
-  for (size_t i = 0; i < vocab; ++i) {
-    logits_[i] = logits.at(i);
+  if (logits.vocab_size == 0) {
+    return 0;
   }
+  sampling::Candidates& candidates = chain_->candidates;
+  candidates.assign(logits);
   if (penalize) {
-    apply_penalties(recent);
+    chain_->penalties.apply(candidates, recent);
   }
   if (params_.temperature <= 0.0f) {
-    return static_cast<TokenId>(std::max_element(logits_.begin(), logits_.end()) -
-                                logits_.begin());
+    return sampling::greedy(candidates);
   }
-  return draw();
-}
-
-TokenId Sampler::draw() {
-  const size_t vocab = logits_.size();
-  candidates_.resize(vocab);
-  for (size_t i = 0; i < vocab; ++i) {
-    candidates_[i] = {logits_[i], static_cast<uint32_t>(i)};
+  sampling::top_k(candidates, params_.top_k);
+  if (params_.top_p < 1.0f || params_.min_p > 0.0f) {
+    sampling::sort_most_likely_first(candidates);
+    // Both cut by the distribution before temperature, taken before either cuts.
+    const sampling::Softmax before = sampling::softmax(candidates);
+    sampling::top_p(candidates, before, params_.top_p);
+    sampling::min_p(candidates, before, params_.min_p);
   }
-  auto by_logit = [](const Candidate& a, const Candidate& b) {
-    return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
-  };
-  size_t kept = vocab;
-  if (params_.top_k > 0 && static_cast<size_t>(params_.top_k) < vocab) {
-    kept = static_cast<size_t>(params_.top_k);
-    std::nth_element(candidates_.begin(), candidates_.begin() + kept, candidates_.end(), by_logit);
-  }
-  const bool needs_order = params_.top_p < 1.0f || params_.min_p > 0.0f;
-  if (needs_order) {
-    std::sort(candidates_.begin(), candidates_.begin() + kept, by_logit);
-  }
-
-  // top_p and min_p look at the distribution before temperature.
-  if (needs_order) {
-    const float best = candidates_[0].logit;
-    double total = 0.0;
-    for (size_t i = 0; i < kept; ++i) {
-      total += std::exp(static_cast<double>(candidates_[i].logit - best));
-    }
-    double cumulative = 0.0;
-    size_t keep_p = kept;
-    size_t keep_min = kept;
-    for (size_t i = 0; i < kept; ++i) {
-      const double p = std::exp(static_cast<double>(candidates_[i].logit - best)) / total;
-      if (keep_min == kept && params_.min_p > 0.0f && i > 0 &&
-          p < params_.min_p * (1.0 / total)) {  // p(best) = 1 / total
-        keep_min = i;
-      }
-      cumulative += p;
-      if (keep_p == kept && params_.top_p < 1.0f && cumulative >= params_.top_p) {
-        keep_p = i + 1;
-      }
-    }
-    kept = std::max<size_t>(1, std::min(keep_p, keep_min));
-  }
-
-  // Temperature, softmax and an inverse-CDF draw over what is left.
-  float best = -INFINITY;
-  for (size_t i = 0; i < kept; ++i) {
-    best = std::max(best, candidates_[i].logit);
-  }
-  const float inverse_temperature = 1.0f / params_.temperature;
-  double total = 0.0;
-  for (size_t i = 0; i < kept; ++i) {
-    candidates_[i].logit = std::exp((candidates_[i].logit - best) * inverse_temperature);
-    total += candidates_[i].logit;
-  }
-  const double target = std::uniform_real_distribution<double>(0.0, total)(rng_);
-  double cumulative = 0.0;
-  size_t last_possible = 0;
-  for (size_t i = 0; i < kept; ++i) {
-    if (candidates_[i].logit > 0.0f) {
-      cumulative += candidates_[i].logit;
-      last_possible = i;
-      if (cumulative > target) {
-        return candidates_[i].id;
-      }
-    }
-  }
-  // Rounding left target just past the total: the last token that could be drawn.
-  return candidates_[last_possible].id;
+  sampling::apply_temperature(candidates, params_.temperature);
+  return chain_->draw(candidates);
 }
 
 }  // namespace et_llm

@@ -1,5 +1,7 @@
 #include "et_llm/text_decoder_runner.h"
 
+#include "engine/method_set.h"
+#include "et_llm/sampler.h"
 #include "et_llm/stats.h"
 #include "executorch_error.h"
 
@@ -9,28 +11,24 @@ using executorch::aten::ScalarType;
 using executorch::runtime::EValue;
 
 TextDecoderRunner::TextDecoderRunner(executorch::extension::Module* module,
+                                     detail::MethodSet* methods,
                                      std::shared_ptr<IIOManager> io_manager,
-                                     const LlmMetadata& metadata)
-    : module_(module), io_manager_(std::move(io_manager)), metadata_(metadata) {}
+                                     const LlmMetadata& metadata, std::string prefill_method,
+                                     std::string decode_method)
+    : module_(module),
+      methods_(methods),
+      io_manager_(std::move(io_manager)),
+      metadata_(metadata),
+      prefill_method_(std::move(prefill_method)),
+      decode_method_(std::move(decode_method)) {}
 
 Error TextDecoderRunner::load() {
   if (loaded_) {
     return Error();
   }
   ET_LLM_CHECK(io_manager_ != nullptr, InvalidArgument, "TextDecoderRunner needs an IIOManager");
-  auto names = module_->method_names();
-  if (!names.ok()) {
-    return detail::from_executorch(names.error(), ErrorCode::InvalidProgram,
-                                   "cannot read the program's methods");
-  }
-  if (!names->count("forward") && names->count("prefill") && names->count("decode")) {
-    prefill_method_ = "prefill";
-    decode_method_ = "decode";
-  }
-  ET_LLM_CHECK(names->count(prefill_method_), InvalidProgram,
-               "the program has no 'forward' method (nor a 'prefill'/'decode' pair)");
   for (const std::string& method : {prefill_method_, decode_method_}) {
-    auto err = module_->load_method(method);
+    auto err = methods_->load_method(method);
     if (err != executorch::runtime::Error::Ok) {
       return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                      "cannot load method '" + method + "'");
@@ -60,7 +58,7 @@ Result<Logits> TextDecoderRunner::forward(const std::string& method, const Forwa
                           is_decode ? io_manager_->prepare_decode(input, method)
                                     : io_manager_->prepare_prefill(input, method));
   const int64_t begin = time_in_us();
-  auto outputs = module_->execute(method, inputs);
+  auto outputs = methods_->execute(method, inputs);
   last_forward_us_ = time_in_us() - begin;
   if (!outputs.ok()) {
     return detail::from_executorch(outputs.error(), ErrorCode::ExecutionFailed,
@@ -84,26 +82,6 @@ Result<Logits> TextDecoderRunner::forward(const std::string& method, const Forwa
   return Logits{static_cast<const char*>(logits.const_data_ptr()) + offset, dtype, vocab};
 }
 
-TokenId TextDecoderRunner::logits_to_token(const Logits& logits) {
-  size_t best = 0;
-  if (logits.is_float32()) {
-    const float* values = logits.float_data();
-    for (size_t i = 1; i < logits.vocab_size; ++i) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-  float best_value = logits.at(0);
-  for (size_t i = 1; i < logits.vocab_size; ++i) {
-    const float value = logits.at(i);
-    if (value > best_value) {
-      best_value = value;
-      best = i;
-    }
-  }
-  return best;
-}
+TokenId TextDecoderRunner::logits_to_token(const Logits& logits) { return greedy_token(logits); }
 
 }  // namespace et_llm

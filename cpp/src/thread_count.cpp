@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-#include "et_llm/llm_runner_helpers.h"
+#include "et_llm/threads.h"
 #include "et_llm/log_level.h"
 
 namespace executorch::extension::threadpool {

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from et_llm._et_llm import (
     Audio,
+    DecodeResult,
     DecoderGenerateOutput,
     DecoderLLMRunner,
     DefaultIOManager,
+    Engine,
+    Generation,
     GenerationConfig,
     IIOManager,
     Image,
@@ -21,6 +24,9 @@ from et_llm._et_llm import (
     ProgramInfo,
     RawAudio,
     Sampler,
+    SamplingConfig,
+    ServingCapacity,
+    Session,
     StaticKVCacheIOManager,
     Stats,
     TextLLMRunner,
@@ -51,6 +57,7 @@ from et_llm.errors import (
     TokenizerError,
 )
 from et_llm.kv_cache import NumpyKVCache
+from et_llm.logits_processor import LogitsProcessor
 from et_llm.multimodal import (
     MultimodalRunner,
     generate_hf,
@@ -60,11 +67,14 @@ from et_llm.multimodal import (
     make_raw_audio_input,
     make_token_input,
 )
+from et_llm.results import GenerationResult
 from et_llm.streaming import astream, stream
 
-# Iterators as methods too: runner.stream(prompt, config), runner.astream(...).
+# Iterators as methods too: runner.stream(prompt, config), session.astream(...).
 TextLLMRunner.stream = stream  # type: ignore[attr-defined]
 TextLLMRunner.astream = astream  # type: ignore[attr-defined]
+Session.stream = stream  # type: ignore[attr-defined]
+Session.astream = astream  # type: ignore[attr-defined]
 
 __version__ = "0.1.0"
 
@@ -76,13 +86,17 @@ __all__ = [
     "CallbackError",
     "ChatSession",
     "ContextLengthExceededError",
+    "DecodeResult",
     "DecoderGenerateOutput",
     "DecoderLLMRunner",
     "DefaultIOManager",
+    "Engine",
     "Error",
     "ErrorCode",
     "ExecutionError",
+    "Generation",
     "GenerationConfig",
+    "GenerationResult",
     "IIOManager",
     "Image",
     "ImageLayout",
@@ -90,6 +104,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidProgramError",
     "InvalidStateError",
+    "LogitsProcessor",
     "MultimodalInput",
     "MultimodalRunner",
     "NotFoundError",
@@ -98,6 +113,9 @@ __all__ = [
     "ProgramInfo",
     "RawAudio",
     "Sampler",
+    "SamplingConfig",
+    "ServingCapacity",
+    "Session",
     "Stats",
     "StaticKVCacheIOManager",
     "TextLLMRunner",

@@ -8,6 +8,9 @@ from typing import Any, ClassVar, Protocol, overload
 import numpy as np
 
 _Path = str | PathLike[str]
+# processor(input_ids [1, T] int64 read-only, scores [1, V] float32 writable)
+_LogitsProcessor = Callable[[np.ndarray, np.ndarray], np.ndarray | None]
+_Prompt = str | Sequence[int] | "MultimodalInput" | Sequence["MultimodalInput"]
 
 class _TokenizerLike(Protocol):
     """Any tokenizer object with encode() and decode(): tokenizers.Tokenizer, transformers."""
@@ -36,6 +39,9 @@ class GenerationConfig:
     frequency_penalty: float
     presence_penalty: float
     penalty_last_n: int
+    logits_processors: list[_LogitsProcessor]
+    logprobs: bool
+    top_logprobs: int
     def __init__(
         self,
         *,
@@ -57,6 +63,9 @@ class GenerationConfig:
         frequency_penalty: float = 0.0,
         presence_penalty: float = 0.0,
         penalty_last_n: int = 64,
+        logits_processors: Sequence[_LogitsProcessor] | None = None,
+        logprobs: bool = False,
+        top_logprobs: int = 0,
     ) -> None: ...
     def resolve_max_new_tokens(self, max_context_len: int, num_tokens_occupied: int) -> int: ...
     def validate(self) -> None: ...
@@ -135,6 +144,7 @@ class TextLLMRunner:
         token_callback: Callable[[str], object] | None = None,
         stats_callback: Callable[[Stats], object] | None = None,
     ) -> str: ...
+    @overload
     def generate_tokens(
         self,
         prompt: str | Sequence[int],
@@ -142,9 +152,21 @@ class TextLLMRunner:
         token_callback: Callable[[str], object] | None = None,
         stats_callback: Callable[[Stats], object] | None = None,
     ) -> list[int]: ...
+    @overload
+    def generate_tokens(
+        self,
+        prompt: str | Sequence[int],
+        config: GenerationConfig | None = None,
+        token_callback: Callable[[str], object] | None = None,
+        stats_callback: Callable[[Stats], object] | None = None,
+        *,
+        return_logprobs: bool,
+    ) -> list[int] | GenerationResult: ...
     def prefill(
         self, prompt: str | Sequence[int], config: GenerationConfig | None = None
     ) -> None: ...
+    @property
+    def session(self) -> Session: ...
     def warmup(self, prompt: str = "Hello", max_new_tokens: int = 8) -> None: ...
     def stop(self) -> None: ...
     def reset(self) -> None: ...
@@ -165,6 +187,138 @@ class TextLLMRunner:
     def stats(self) -> Stats: ...
     @property
     def tokenizer(self) -> Tokenizer: ...
+
+class ServingCapacity:
+    max_physical_sessions_without_weight_duplication: int
+    estimated_bytes_per_session: int
+
+class Engine:
+    """A loaded model shared by many Sessions; thread-safe."""
+    def __init__(
+        self,
+        model_path: _Path,
+        tokenizer_path: _Path | Tokenizer | _TokenizerLike,
+        data_path: _Path | None = None,
+        *,
+        io_manager: IIOManager | Callable[[], IIOManager] | None = None,
+        num_threads: int | None = None,
+        audio_preprocessor_path: _Path | None = None,
+    ) -> None: ...
+    def create_session(self, io_manager: IIOManager | None = None) -> Session: ...
+    def serving_capacity(self) -> ServingCapacity: ...
+    def get_vocab_size(self) -> int: ...
+    @property
+    def metadata(self) -> dict[str, int]: ...
+    @property
+    def tokenizer(self) -> Tokenizer: ...
+    @property
+    def is_multimodal(self) -> bool: ...
+
+class SamplingConfig:
+    temperature: float
+    top_p: float
+    top_k: int
+    seed: int
+    min_p: float
+    repetition_penalty: float
+    frequency_penalty: float
+    presence_penalty: float
+    penalty_last_n: int
+    logprobs: bool
+    top_logprobs: int
+    def __init__(
+        self,
+        *,
+        temperature: float = -1.0,
+        top_p: float = 1.0,
+        top_k: int = 0,
+        seed: int = 0,
+        min_p: float = 0.0,
+        repetition_penalty: float = 1.0,
+        frequency_penalty: float = 0.0,
+        presence_penalty: float = 0.0,
+        penalty_last_n: int = 64,
+        logprobs: bool = False,
+        top_logprobs: int = 0,
+    ) -> None: ...
+
+class DecodeResult:
+    @property
+    def token_id(self) -> int: ...
+    @property
+    def text_piece(self) -> str: ...
+    @property
+    def is_eos(self) -> bool: ...
+    @property
+    def is_terminal(self) -> bool: ...
+    @property
+    def logprob(self) -> float: ...
+    @property
+    def top_logprobs(self) -> list[tuple[int, float]]: ...
+
+class Generation:
+    def __iter__(self) -> Iterator[str]: ...
+    def __next__(self) -> str: ...
+    def next_piece(self) -> str | None: ...
+    def close(self) -> None: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def finish_reason(self) -> str: ...
+
+class GenerationResult:
+    tokens: list[int]
+    text: str
+    logprobs: list[float]
+    top_logprobs: list[list[tuple[int, float]]]
+    finish_reason: str
+    stats: Stats | None
+
+class Session:
+    """One conversation on an Engine."""
+    def prefill_tokens(self, tokens: Sequence[int]) -> None: ...
+    def prefill(self, prompt: _Prompt, config: GenerationConfig | None = None) -> None: ...
+    def decode_one(self, sampling: SamplingConfig | None = None) -> DecodeResult: ...
+    def generate(
+        self,
+        prompt: _Prompt,
+        config: GenerationConfig | None = None,
+        token_callback: Callable[[str], object] | None = None,
+        stats_callback: Callable[[Stats], object] | None = None,
+    ) -> str: ...
+    def generate_tokens(
+        self,
+        prompt: _Prompt,
+        config: GenerationConfig | None = None,
+        token_callback: Callable[[str], object] | None = None,
+        stats_callback: Callable[[Stats], object] | None = None,
+        *,
+        return_logprobs: bool = False,
+    ) -> list[int] | GenerationResult: ...
+    def start(self, prompt: _Prompt, config: GenerationConfig | None = None) -> Generation: ...
+    def stream(self, prompt: _Prompt, config: GenerationConfig | None = None) -> Iterator[str]: ...
+    def astream(
+        self, prompt: _Prompt, config: GenerationConfig | None = None
+    ) -> AsyncIterator[str]: ...
+    def result(self) -> GenerationResult: ...
+    def position(self) -> int: ...
+    def rewind(self, position: int) -> None: ...
+    def reset(self) -> None: ...
+    def stop(self) -> None: ...
+    @property
+    def tokens(self) -> list[int]: ...
+    @property
+    def generated_tokens(self) -> list[int]: ...
+    @property
+    def generated_text(self) -> str: ...
+    @property
+    def finish_reason(self) -> str: ...
+    @property
+    def stats(self) -> Stats: ...
+    @property
+    def max_context_len(self) -> int: ...
+    @property
+    def is_busy(self) -> bool: ...
 
 def get_llm_metadata(model_path: _Path) -> dict[str, int]: ...
 def inspect_program(model_path: _Path, load_methods: bool = True) -> dict[str, Any]:
@@ -348,7 +502,11 @@ class MultimodalRunner:
         config: GenerationConfig | None = None,
         token_callback: Callable[[str], object] | None = None,
         stats_callback: Callable[[Stats], object] | None = None,
-    ) -> list[int]: ...
+        *,
+        return_logprobs: bool = False,
+    ) -> list[int] | GenerationResult: ...
+    @property
+    def session(self) -> Session: ...
     def prefill(
         self,
         inputs: MultimodalInput | Sequence[MultimodalInput],

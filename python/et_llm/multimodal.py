@@ -27,6 +27,7 @@ from et_llm._et_llm import (
 from et_llm._et_llm import MultimodalRunner as _MultimodalRunner
 from et_llm._et_llm import make_token_input as _make_token_input
 from et_llm.errors import InvalidArgumentError
+from et_llm.results import GenerationResult
 from et_llm.streaming import astream, stream
 
 _CHANNEL_COUNTS = (1, 3, 4)
@@ -278,8 +279,16 @@ class MultimodalRunner(_MultimodalRunner):
         config: GenerationConfig | None = None,
         token_callback: TokenCallback | None = None,
         stats_callback: StatsCallback | None = None,
-    ) -> list[int]:
-        return super().generate_tokens(to_inputs(inputs), config, token_callback, stats_callback)
+        *,
+        return_logprobs: bool = False,
+    ) -> list[int] | GenerationResult:
+        return super().generate_tokens(
+            to_inputs(inputs),
+            config,
+            token_callback,
+            stats_callback,
+            return_logprobs=return_logprobs,
+        )
 
     def prefill(  # type: ignore[override]
         self, inputs: InputLike | Sequence[InputLike], config: GenerationConfig | None = None

@@ -1,86 +1,56 @@
-"""Iterate over generated text as it is produced, synchronously or with asyncio."""
+"""Iterate over generated text as it is produced, synchronously or with asyncio.
+
+Both drive a session's :class:`et_llm.Generation` step by step: no worker thread
+runs ahead, so leaving the loop ends generation at once (the text so far stays in
+the conversation, as after ``stop()``).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import queue
-import threading
-from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import TYPE_CHECKING, Protocol, Union
+
+from et_llm._et_llm import Session
 
 if TYPE_CHECKING:
-    from et_llm._et_llm import GenerationConfig, TextLLMRunner
+    from et_llm._et_llm import GenerationConfig, MultimodalInput
 
-_DONE = object()
-# How many pieces generation may run ahead of the consumer. Bounded so that a slow
-# consumer pauses generation (as a generator would) and leaving the loop stops it
-# within a few tokens, however loaded the machine is.
-LOOKAHEAD = 4
+Prompt = Union[str, Sequence[int], "MultimodalInput", Sequence["MultimodalInput"]]
+
+
+class HasSession(Protocol):
+    @property
+    def session(self) -> Session: ...
+
+
+def _session_of(source: Session | HasSession) -> Session:
+    return source if isinstance(source, Session) else source.session
 
 
 def stream(
-    runner: TextLLMRunner, prompt: str, config: GenerationConfig | None = None
+    source: Session | HasSession, prompt: Prompt, config: GenerationConfig | None = None
 ) -> Iterator[str]:
-    """Yields the pieces of ``runner.generate(prompt, config)`` as they come.
-
-    Generation runs on a worker thread (the GIL is released while the model
-    runs). Leaving the loop early stops generation; errors are raised here.
-    Also available as ``runner.stream(prompt, config)``.
-    """
-    pieces: queue.Queue[object] = queue.Queue(maxsize=LOOKAHEAD)
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            runner.generate(prompt, config, pieces.put)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer
-            failure.append(error)
-        finally:
-            pieces.put(_DONE)
-
-    worker = threading.Thread(target=work, name="et_llm-stream", daemon=True)
-    worker.start()
+    """Yields the pieces of ``generate(prompt, config)`` as they come (the echo first when
+    ``config.echo``). Works on a Session or a runner; errors are raised here. Also
+    available as ``runner.stream(prompt, config)`` and ``session.stream(...)``."""
+    generation = _session_of(source).start(prompt, config)
     try:
-        while (piece := pieces.get()) is not _DONE:
-            yield piece  # type: ignore[misc]
+        yield from generation
     finally:
-        runner.stop()
-        # The worker may be waiting to put a piece (or the end marker): make room.
-        while worker.is_alive():
-            try:
-                pieces.get(timeout=0.01)
-            except queue.Empty:
-                pass
-        worker.join()
-    if failure:
-        raise failure[0]
+        generation.close()
 
 
 async def astream(
-    runner: TextLLMRunner, prompt: str, config: GenerationConfig | None = None
+    source: Session | HasSession, prompt: Prompt, config: GenerationConfig | None = None
 ) -> AsyncIterator[str]:
-    """``async for piece in runner.astream(prompt, config)``: the event loop keeps
-    running while the model generates on a worker thread."""
+    """``async for piece in runner.astream(prompt, config)``: each step runs in the event
+    loop's executor, so the loop keeps serving other tasks while the model works."""
     loop = asyncio.get_running_loop()
-    pieces: asyncio.Queue[object] = asyncio.Queue()
-
-    def put(item: object) -> None:
-        loop.call_soon_threadsafe(pieces.put_nowait, item)
-
-    def work() -> None:
-        try:
-            runner.generate(prompt, config, put)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the consumer
-            put(error)
-        finally:
-            put(_DONE)
-
-    worker = loop.run_in_executor(None, work)
+    session = _session_of(source)
+    generation = await loop.run_in_executor(None, session.start, prompt, config)
     try:
-        while (item := await pieces.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item  # type: ignore[misc]
+        while (piece := await loop.run_in_executor(None, generation.next_piece)) is not None:
+            yield piece
     finally:
-        runner.stop()
-        await worker
+        generation.close()

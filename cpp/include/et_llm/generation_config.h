@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "et_llm/error.h"
+#include "et_llm/logits_processor.h"
 
 namespace et_llm {
 
@@ -34,6 +36,13 @@ struct GenerationConfig {
   float frequency_penalty = 0.0f;   // subtract count * this
   float presence_penalty = 0.0f;    // subtract this once per seen token
   int32_t penalty_last_n = 64;      // tokens the penalties look back at; -1: all
+
+  // Run on each step's logits, in order, before the sampling chain.
+  std::vector<std::shared_ptr<LogitsProcessor>> logits_processors;
+  // Keep log_softmax of the model's logits at each generated token, and the
+  // top_logprobs most likely tokens (0: none).
+  bool logprobs = false;
+  int32_t top_logprobs = 0;
 
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.

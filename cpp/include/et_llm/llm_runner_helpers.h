@@ -1,6 +1,7 @@
 // One-call constructors: a runner from a .pte and a tokenizer, and the
 // metadata of a .pte without building a runner. load_tokenizer() lives in
-// tokenizer_loader.h, included here.
+// tokenizer_loader.h and the thread-pool functions in threads.h, both
+// included here.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include "et_llm/llm_metadata.h"
 #include "et_llm/multimodal_runner.h"
 #include "et_llm/text_llm_runner.h"
+#include "et_llm/threads.h"
 #include "et_llm/tokenizer.h"
 #include "et_llm/tokenizer_loader.h"  // load_tokenizer
 
@@ -50,16 +52,5 @@ Result<std::unique_ptr<MultimodalRunner>> create_multimodal_runner(
     size_t num_threads = 0);
 
 Result<LlmMetadata> get_llm_metadata(const std::string& model_path);
-
-// Threads XNNPACK and the CPU kernels use (the process-wide pool); 0 keeps the
-// current size. Resizing while another runner is generating is not allowed.
-Error set_num_threads(size_t num_threads);
-size_t get_num_threads();
-// Physical cores of this machine (SMT siblings counted once); the default
-// thread count, since a second hyper-thread per core slows the matmuls down.
-size_t physical_core_count();
-// set_num_threads(num_threads), or physical_core_count() when it is 0; only
-// resizes the pool when the size changes.
-Error apply_thread_count(size_t num_threads);
 
 }  // namespace et_llm

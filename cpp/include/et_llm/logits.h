@@ -29,6 +29,21 @@ struct Logits {
     }
   }
 
+  // Calls f(values) once with the buffer typed by dtype (const float*, const
+  // Half* or const BFloat16*), so loops over the vocabulary convert each
+  // entry with static_cast<float> instead of switching on dtype per entry.
+  template <typename F>
+  auto visit(F&& f) const {
+    switch (dtype) {
+      case ScalarType::Half:
+        return f(static_cast<const executorch::aten::Half*>(data));
+      case ScalarType::BFloat16:
+        return f(static_cast<const executorch::aten::BFloat16*>(data));
+      default:
+        return f(static_cast<const float*>(data));
+    }
+  }
+
   bool is_float32() const { return dtype == ScalarType::Float; }
   const float* float_data() const { return static_cast<const float*>(data); }
 

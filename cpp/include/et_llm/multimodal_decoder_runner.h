@@ -18,7 +18,7 @@ inline constexpr const char* kTextDecoderMethod = "text_decoder";
 
 class MultimodalDecoderRunner : public TextDecoderRunner {
  public:
-  MultimodalDecoderRunner(executorch::extension::Module* module,
+  MultimodalDecoderRunner(executorch::extension::Module* module, detail::MethodSet* methods,
                           std::shared_ptr<IIOManager> io_manager, const LlmMetadata& metadata);
 
   // Loads token_embedding and text_decoder; InvalidProgram when either is missing.

@@ -26,15 +26,14 @@ inline constexpr const char* kAudioPreprocessorMethod = "audio_preprocessor";
 
 class MultimodalPrefiller {
  public:
-  MultimodalPrefiller(executorch::extension::Module* module, MultimodalDecoderRunner* decoder,
-                      const Tokenizer* tokenizer);
+  // `methods`: the session's instances of the program's methods (encoders are
+  // loaded on first use); `preprocessor`: those of a separate waveform
+  // preprocessor program (its "forward"), or null.
+  MultimodalPrefiller(detail::MethodSet* methods, detail::MethodSet* preprocessor,
+                      MultimodalDecoderRunner* decoder, const Tokenizer* tokenizer);
 
-  // Loads the encoder methods the program has.
+  // Reads which encoder methods the program has.
   Error load();
-
-  // Waveforms go to `method` of `module` (e.g. a preprocessor .pte's
-  // "forward") instead of the program's own audio_preprocessor.
-  void set_audio_preprocessor(executorch::extension::Module* module, std::string method);
 
   // Feeds `input` at positions start_pos.. and returns the logits of its last
   // position (num_consumed = 0 for empty text). ContextOverflow when it does
@@ -52,20 +51,19 @@ class MultimodalPrefiller {
   Result<PrefillResult> prefill_embeddings(const executorch::aten::Tensor& rows,
                                            const std::string& source, int64_t start_pos,
                                            const std::atomic<bool>* stop);
-  Result<executorch::aten::Tensor> run_encoder(executorch::extension::Module& module,
+  Result<executorch::aten::Tensor> run_encoder(detail::MethodSet& methods,
                                                const std::string& method,
                                                const executorch::aten::Tensor& input);
-  Result<executorch::runtime::TensorInfo> declared_input(executorch::extension::Module& module,
+  Result<executorch::runtime::TensorInfo> declared_input(detail::MethodSet& methods,
                                                          const std::string& method) const;
   Error require(const char* method, const char* what) const;
 
-  executorch::extension::Module* module_;
+  detail::MethodSet* methods_;
+  detail::MethodSet* preprocessor_;
   MultimodalDecoderRunner* decoder_;
   const Tokenizer* tokenizer_;
   TextPrefiller text_prefiller_;
-  std::unordered_set<std::string> methods_;
-  executorch::extension::Module* preprocessor_module_ = nullptr;
-  std::string preprocessor_method_;
+  std::unordered_set<std::string> method_names_;
   int64_t encoder_us_ = 0;  // time inside the encoders during one prefill()
 };
 

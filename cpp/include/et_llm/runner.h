@@ -5,7 +5,7 @@
 
 #include "et_llm/error.h"
 #include "et_llm/generation_config.h"
-#include "et_llm/text_token_generator.h"
+#include "et_llm/callbacks.h"
 
 namespace et_llm {
 

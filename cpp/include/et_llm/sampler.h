@@ -1,12 +1,12 @@
 // Picks the next token from logits with a chain of small steps, in llama.cpp's
-// order: penalties -> top_k -> top_p -> min_p -> temperature -> draw.
+// order: penalties -> top_k -> top_p -> min_p -> temperature -> draw. Each
+// step lives in its own file under cpp/src/sampling/.
 // Temperature 0 is argmax (after penalties); with nothing to apply, argmax
 // reads the logits in place without copying them.
 #pragma once
 
 #include <cstdint>
-#include <random>
-#include <unordered_map>
+#include <memory>
 #include <vector>
 
 #include "et_llm/generation_config.h"
@@ -32,28 +32,31 @@ struct SamplingParams {
   }
 };
 
+// The argmax of `logits`, read in place (fp32, fp16 or bf16); ties go to the
+// lower id. 0 for an empty vocabulary.
+TokenId greedy_token(const Logits& logits);
+
 class Sampler {
  public:
   explicit Sampler(float temperature = 0.0f, int64_t seed = -1);
   explicit Sampler(const SamplingParams& params);
+  // Copies carry the random state, so a copy draws what the original would. A
+  // moved-from Sampler can only be assigned to or destroyed.
+  Sampler(const Sampler& other);
+  Sampler& operator=(const Sampler& other);
+  Sampler(Sampler&&) noexcept;
+  Sampler& operator=(Sampler&&) noexcept;
+  ~Sampler();
 
   // `recent` is the token history the penalties look at (oldest first).
   TokenId sample(const Logits& logits, const std::vector<TokenId>& recent = {});
   const SamplingParams& params() const { return params_; }
 
  private:
-  struct Candidate {
-    float logit;
-    uint32_t id;
-  };
-  void apply_penalties(const std::vector<TokenId>& recent);
-  TokenId draw();
+  struct Chain;  // the steps' state and reused buffers (types from private headers)
 
   SamplingParams params_;
-  std::mt19937_64 rng_;
-  std::vector<float> logits_;          // working copy, reused
-  std::vector<Candidate> candidates_;  // reused
-  std::unordered_map<TokenId, int32_t> counts_;
+  std::unique_ptr<Chain> chain_;
 };
 
 }  // namespace et_llm

@@ -1,7 +1,8 @@
 // Runs the model's forward for a span of tokens and hands back the logits of
-// the last position. Picks the method (one `forward`, or a `prefill` +
-// `decode` pair), lets the IIOManager build the inputs and consume the
-// outputs, and reads logits [1,V] or [1,T,V] in fp32/fp16/bf16 in place.
+// the last position. Runs one session's instances of the methods (one
+// `forward`, or a `prefill` + `decode` pair), lets the IIOManager build the
+// inputs and consume the outputs, and reads logits [1,V] or [1,T,V] in
+// fp32/fp16/bf16 in place.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +20,17 @@
 
 namespace et_llm {
 
+namespace detail {
+class MethodSet;
+}  // namespace detail
+
 class TextDecoderRunner {
  public:
-  TextDecoderRunner(executorch::extension::Module* module, std::shared_ptr<IIOManager> io_manager,
-                    const LlmMetadata& metadata);
+  // `module` describes the program (signatures, for the IIOManager);
+  // `methods` are the session's own instances that run.
+  TextDecoderRunner(executorch::extension::Module* module, detail::MethodSet* methods,
+                    std::shared_ptr<IIOManager> io_manager, const LlmMetadata& metadata,
+                    std::string prefill_method = "forward", std::string decode_method = "forward");
   virtual ~TextDecoderRunner() = default;
 
   // Loads the compute method(s) and the IIOManager.
@@ -54,11 +62,12 @@ class TextDecoderRunner {
   Result<Logits> forward(const std::string& method, const ForwardInput& input, bool is_decode);
 
   executorch::extension::Module* module_;
+  detail::MethodSet* methods_;
   std::shared_ptr<IIOManager> io_manager_;
   LlmMetadata metadata_;
   bool loaded_ = false;
-  std::string prefill_method_ = "forward";
-  std::string decode_method_ = "forward";
+  std::string prefill_method_;
+  std::string decode_method_;
   int64_t last_forward_us_ = 0;
 
  private:

@@ -1,22 +1,18 @@
-// TextLLMRunner: a text-only LLM .pte plus its tokenizer, with multi-turn
-// state (the KV cache continues across generate() calls until reset()).
+// TextLLMRunner: upstream's runner API over an Engine and one Session — a
+// text-only .pte plus its tokenizer, with multi-turn state (the KV cache
+// continues across generate() calls until reset()).
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include <executorch/extension/module/module.h>
-
+#include "et_llm/engine.h"
 #include "et_llm/io_manager.h"
 #include "et_llm/llm_metadata.h"
 #include "et_llm/runner.h"
+#include "et_llm/session.h"
 #include "et_llm/stats.h"
-#include "et_llm/text_decoder_runner.h"
-#include "et_llm/text_prefiller.h"
-#include "et_llm/text_token_generator.h"
 #include "et_llm/tokenizer.h"
 
 namespace et_llm {
@@ -25,11 +21,10 @@ class TextLLMRunner : public IRunner {
  public:
   // Without `io_manager`, load() picks a StaticKVCacheIOManager for programs
   // that take their KV cache as inputs and a DefaultIOManager otherwise.
-  TextLLMRunner(std::unique_ptr<executorch::extension::Module> module,
-                std::shared_ptr<Tokenizer> tokenizer,
-                std::shared_ptr<IIOManager> io_manager = nullptr);
+  explicit TextLLMRunner(std::shared_ptr<Engine> engine,
+                         std::shared_ptr<IIOManager> io_manager = nullptr);
 
-  bool is_loaded() const override { return loaded_; }
+  bool is_loaded() const override { return session_ != nullptr; }
   Error load() override;
 
   Error generate(const std::string& prompt, const GenerationConfig& config,
@@ -44,56 +39,36 @@ class TextLLMRunner : public IRunner {
   // Runs a short generation so later timings exclude one-time costs, then resets.
   Error warmup(const std::string& prompt = "Hello", int32_t max_new_tokens = 8);
 
-  void stop() override { stop_requested_.store(true, std::memory_order_relaxed); }
+  void stop() override;
   Error reset() override;
   // Drops the conversation from `position` on (<= position()); the next
   // generate() continues from there.
   Error rewind(int64_t position);
 
   // Token ids of the last generate(): the continuation only, EOS included if hit.
-  const std::vector<TokenId>& generated_tokens() const { return generated_; }
+  const std::vector<TokenId>& generated_tokens() const { return session_->generated_tokens(); }
   // Positions of the context taken by the conversation so far.
-  int64_t position() const { return position_; }
-  const LlmMetadata& metadata() const { return metadata_; }
-  const Tokenizer& tokenizer() const { return *tokenizer_; }
-  std::shared_ptr<Tokenizer> tokenizer_ptr() const { return tokenizer_; }
+  int64_t position() const { return session_ ? session_->position() : 0; }
+  const LlmMetadata& metadata() const { return engine_->llm_metadata(); }
+  const Tokenizer& tokenizer() const { return engine_->tokenizer(); }
+  std::shared_ptr<Tokenizer> tokenizer_ptr() const { return engine_->tokenizer_ptr(); }
   // Text of the last generate(): what the token callback received after the echo.
-  const std::string& generated_text() const { return generated_text_; }
+  const std::string& generated_text() const { return session_->generated_text(); }
   // Whether the last generate() ended on an EOS id (the last generated token).
-  bool last_generation_hit_eos() const { return hit_eos_; }
-  const Stats& stats() const { return stats_; }
-  IIOManager& io_manager() { return *io_manager_; }
+  bool last_generation_hit_eos() const { return session_->last_generation_hit_eos(); }
+  const Stats& stats() const { return session_->stats(); }
+  IIOManager& io_manager() { return session_->io_manager(); }
   // Vocabulary size: the model's when it says, else the tokenizer's.
-  int64_t vocab_size() const;
+  int64_t vocab_size() const { return engine_->vocab_size(); }
+
+  Engine& engine() { return *engine_; }
+  std::shared_ptr<Engine> engine_ptr() const { return engine_; }
+  Session& session() { return *session_; }
 
  private:
-  Error run_generation(std::vector<TokenId> prompt_tokens, const std::string& echo_text,
-                       const GenerationConfig& config, const TokenCallback& token_callback,
-                       const StatsCallback& stats_callback);
-  Result<std::vector<TokenId>> encode_prompt(const std::string& prompt,
-                                             const GenerationConfig& config) const;
-  // Prefills pending + tokens; leaves the last logits in last_logits_.
-  Error feed(std::vector<TokenId> tokens, bool* stopped);
-
-  std::unique_ptr<executorch::extension::Module> module_;
-  std::shared_ptr<Tokenizer> tokenizer_;
+  std::shared_ptr<Engine> engine_;
   std::shared_ptr<IIOManager> io_manager_;
-  LlmMetadata metadata_;
-  std::unique_ptr<TextDecoderRunner> decoder_;
-  std::unique_ptr<TextPrefiller> prefiller_;
-  std::unique_ptr<TextTokenGenerator> generator_;
-  Stats stats_;
-  bool loaded_ = false;
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> busy_{false};
-
-  int64_t position_ = 0;                   // tokens in the KV cache
-  std::optional<TokenId> pending_token_;   // sampled last, not yet fed
-  std::optional<TokenId> last_fed_token_;  // for decode_token's context
-  std::vector<float> last_logits_;         // after prefill(): logits of its last token
-  std::vector<TokenId> generated_;
-  std::string generated_text_;
-  bool hit_eos_ = false;
+  std::unique_ptr<Session> session_;
 };
 
 }  // namespace et_llm

@@ -1,0 +1,360 @@
+// Session for Python: upstream's step API (prefill_tokens, decode_one,
+// position, reset, stop) plus whole turns (generate, generate_tokens) and
+// start(), a Generation iterated without a worker thread. Prompts are text
+// (framed as TextLLMRunner frames it), token ids, or MultimodalInputs. The GIL
+// is released while C++ runs.
+#include <optional>
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "callback_bridge.h"
+#include "et_llm/session.h"
+#include "session_prompt.h"
+
+namespace et_llm::python {
+
+namespace {
+
+py::list top_list(const std::vector<TokenLogprob>& top) {
+  py::list list;
+  for (const TokenLogprob& entry : top) {
+    list.append(py::make_tuple(entry.token, entry.logprob));
+  }
+  return list;
+}
+
+}  // namespace
+
+Prompt prompt_from(const py::object& prompt) {
+  Prompt out;
+  if (py::isinstance<py::str>(prompt)) {
+    out.kind = Prompt::Kind::Text;
+    out.text = prompt.cast<std::string>();
+  } else if (py::isinstance<MultimodalInput>(prompt)) {
+    out.kind = Prompt::Kind::Inputs;
+    out.inputs = inputs_from(prompt);
+  } else {
+    py::list items(prompt);
+    bool all_ints = true;
+    for (py::handle item : items) {
+      all_ints = all_ints && py::isinstance<py::int_>(item);
+    }
+    if (all_ints) {
+      out.kind = Prompt::Kind::Tokens;
+      out.tokens = items.cast<std::vector<TokenId>>();
+    } else {
+      out.kind = Prompt::Kind::Inputs;
+      out.inputs = inputs_from(items);
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Generation>> start_prompt(Session& session, const Prompt& prompt,
+                                                 const GenerationConfig& config, bool echo_wanted) {
+  switch (prompt.kind) {
+    case Prompt::Kind::Text:
+      return session.start_text(prompt.text, config);
+    case Prompt::Kind::Tokens: {
+      // Ids are used as they are: no BOS or EOS added.
+      GenerationConfig raw = config;
+      raw.num_bos = 0;
+      raw.num_eos = 0;
+      std::string echo;
+      if (config.echo && echo_wanted && !prompt.tokens.empty()) {
+        ET_LLM_ASSIGN_OR_RETURN(echo, session.engine().tokenizer().decode(prompt.tokens));
+      }
+      std::vector<MultimodalInput> inputs;
+      if (!prompt.tokens.empty()) {
+        inputs.push_back(make_token_input(prompt.tokens));
+      }
+      return session.start(inputs, raw, echo);
+    }
+    case Prompt::Kind::Inputs:
+      return session.start(prompt.inputs, config);
+  }
+  return Error(ErrorCode::Internal, "unknown prompt kind");
+}
+
+void run_prompt(Session& session, const py::object& prompt,
+                const std::optional<GenerationConfig>& config, py::object token_callback,
+                py::object stats_callback, bool force_logprobs) {
+  const Prompt parsed = prompt_from(prompt);
+  GenerationConfig cfg = config.value_or(GenerationConfig());
+  if (force_logprobs) {
+    cfg.logprobs = true;
+  }
+  CallbackBridge bridge(session, std::move(token_callback), std::move(stats_callback));
+  const bool has_callback = static_cast<bool>(bridge.token());
+  Error err;
+  {
+    py::gil_scoped_release release;
+    TokenCallback on_token = bridge.token();
+    StatsCallback on_stats = bridge.stats();
+    auto generation = start_prompt(session, parsed, cfg, has_callback);
+    if (!generation.ok()) {
+      err = generation.error();
+    } else {
+      while (!(*generation)->done()) {
+        auto piece = (*generation)->next();
+        if (!piece.ok()) {
+          err = piece.error();
+          break;
+        }
+        if (!piece->empty() && on_token && !cfg.warming) {
+          on_token(*piece);
+        }
+      }
+      if (err.ok() && on_stats && !cfg.warming) {
+        on_stats(session.stats());
+      }
+    }
+  }
+  bridge.rethrow();
+  check(err);
+}
+
+py::object generation_result(const Session& session) {
+  py::dict result;
+  result["tokens"] = session.generated_tokens();
+  result["text"] = py::str(session.generated_text());
+  py::list logprobs, top;
+  for (const TokenLogprobs& entry : session.generated_logprobs()) {
+    logprobs.append(entry.logprob);
+    top.append(top_list(entry.top));
+  }
+  result["logprobs"] = logprobs;
+  result["top_logprobs"] = top;
+  result["finish_reason"] = finish_reason_name(session.finish_reason());
+  result["stats"] = session.stats();
+  return py::module_::import("et_llm.results").attr("GenerationResult")(**result);
+}
+
+void bind_session(py::module_& m) {
+  py::class_<SamplingConfig>(m, "SamplingConfig",
+                             "Per-step sampling for Session.decode_one (upstream's fields first).")
+      .def(py::init([](float temperature, float top_p, int32_t top_k, uint64_t seed, float min_p,
+                       float repetition_penalty, float frequency_penalty, float presence_penalty,
+                       int32_t penalty_last_n, bool logprobs, int32_t top_logprobs) {
+             SamplingConfig config;
+             config.temperature = temperature;
+             config.top_p = top_p;
+             config.top_k = top_k;
+             config.seed = seed;
+             config.min_p = min_p;
+             config.repetition_penalty = repetition_penalty;
+             config.frequency_penalty = frequency_penalty;
+             config.presence_penalty = presence_penalty;
+             config.penalty_last_n = penalty_last_n;
+             config.logprobs = logprobs;
+             config.top_logprobs = top_logprobs;
+             check(config.validate());
+             return config;
+           }),
+           py::kw_only(), py::arg("temperature") = -1.0f, py::arg("top_p") = 1.0f,
+           py::arg("top_k") = 0, py::arg("seed") = 0, py::arg("min_p") = 0.0f,
+           py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
+           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
+           py::arg("logprobs") = false, py::arg("top_logprobs") = 0)
+      .def_readwrite("temperature", &SamplingConfig::temperature)
+      .def_readwrite("top_p", &SamplingConfig::top_p)
+      .def_readwrite("top_k", &SamplingConfig::top_k)
+      .def_readwrite("seed", &SamplingConfig::seed)
+      .def_readwrite("min_p", &SamplingConfig::min_p)
+      .def_readwrite("repetition_penalty", &SamplingConfig::repetition_penalty)
+      .def_readwrite("frequency_penalty", &SamplingConfig::frequency_penalty)
+      .def_readwrite("presence_penalty", &SamplingConfig::presence_penalty)
+      .def_readwrite("penalty_last_n", &SamplingConfig::penalty_last_n)
+      .def_readwrite("logprobs", &SamplingConfig::logprobs)
+      .def_readwrite("top_logprobs", &SamplingConfig::top_logprobs);
+
+  py::class_<DecodeResult>(m, "DecodeResult", "One step of Session.decode_one.")
+      .def_readonly("token_id", &DecodeResult::token_id)
+      .def_property_readonly("text_piece",
+                             [](const DecodeResult& self) { return py::str(self.text_piece); })
+      .def_readonly("is_eos", &DecodeResult::is_eos)
+      .def_readonly("is_terminal", &DecodeResult::is_terminal)
+      .def_readonly("logprob", &DecodeResult::logprob)
+      .def_property_readonly("top_logprobs",
+                             [](const DecodeResult& self) { return top_list(self.top_logprobs); })
+      .def("__repr__", [](const DecodeResult& self) {
+        return "DecodeResult(token_id=" + std::to_string(self.token_id) +
+               ", text_piece=" + py::repr(py::str(self.text_piece)).cast<std::string>() +
+               ", is_eos=" + (self.is_eos ? "True" : "False") +
+               ", is_terminal=" + (self.is_terminal ? "True" : "False") + ")";
+      });
+
+  py::class_<Generation>(m, "Generation",
+                         "A turn in progress: iterate for its text pieces; close() ends it.")
+      .def("__iter__", [](py::object self) { return self; })
+      .def("__next__",
+           [](Generation& self) {
+             while (true) {
+               Result<std::string> piece = std::string();
+               {
+                 py::gil_scoped_release release;
+                 piece = self.next();
+               }
+               std::string text = unwrap(std::move(piece));
+               if (!text.empty()) {
+                 return py::str(text);
+               }
+               if (self.done()) {
+                 throw py::stop_iteration();
+               }
+             }
+           })
+      .def(
+          "next_piece",
+          [](Generation& self) -> py::object {
+            while (!self.done()) {
+              Result<std::string> piece = std::string();
+              {
+                py::gil_scoped_release release;
+                piece = self.next();
+              }
+              std::string text = unwrap(std::move(piece));
+              if (!text.empty()) {
+                return py::str(text);
+              }
+            }
+            return py::none();
+          },
+          "The next non-empty piece, or None at the end (for executors).")
+      .def("close", &Generation::close, "Ends the turn now, keeping what was generated.")
+      .def_property_readonly("done", &Generation::done)
+      .def_property_readonly("finish_reason", [](const Generation& self) {
+        return finish_reason_name(self.finish_reason());
+      });
+
+  py::class_<Session, std::shared_ptr<Session>>(
+      m, "Session", "One conversation on an Engine (Engine.create_session()).")
+      .def(
+          "prefill_tokens",
+          [](Session& self, const std::vector<TokenId>& tokens) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.prefill_tokens(tokens);
+            }
+            check(err);
+          },
+          py::arg("tokens"), "Feeds token ids at the current position.")
+      .def(
+          "prefill",
+          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config) {
+            const Prompt parsed = prompt_from(prompt);
+            const GenerationConfig cfg = config.value_or(GenerationConfig());
+            Error err;
+            {
+              py::gil_scoped_release release;
+              switch (parsed.kind) {
+                case Prompt::Kind::Text: err = self.prefill(parsed.text, cfg); break;
+                case Prompt::Kind::Tokens: err = self.prefill_tokens(parsed.tokens); break;
+                case Prompt::Kind::Inputs: err = self.prefill(parsed.inputs, cfg); break;
+              }
+            }
+            check(err);
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          "Feeds text, token ids or MultimodalInputs without generating.")
+      .def(
+          "decode_one",
+          [](Session& self, std::optional<SamplingConfig> sampling) {
+            const SamplingConfig cfg = sampling.value_or(SamplingConfig());
+            Result<DecodeResult> result = Error();
+            {
+              py::gil_scoped_release release;
+              result = self.decode_one(cfg);
+            }
+            return unwrap(std::move(result));
+          },
+          py::arg("sampling") = py::none(),
+          "Samples the next token (feeding the previous one: one forward).")
+      .def(
+          "generate",
+          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config,
+             py::object token_callback, py::object stats_callback) {
+            run_prompt(self, prompt, config, std::move(token_callback), std::move(stats_callback),
+                       false);
+            return self.generated_text();
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          "Continues the conversation with `prompt`; returns the generated text.")
+      .def(
+          "generate_tokens",
+          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config,
+             py::object token_callback, py::object stats_callback,
+             bool return_logprobs) -> py::object {
+            run_prompt(self, prompt, config, std::move(token_callback), std::move(stats_callback),
+                       return_logprobs);
+            if (return_logprobs) {
+              return generation_result(self);
+            }
+            return py::cast(self.generated_tokens());
+          },
+          py::arg("prompt"), py::arg("config") = py::none(),
+          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          py::kw_only(), py::arg("return_logprobs") = false,
+          "Like generate(); returns the token ids, or a GenerationResult with "
+          "return_logprobs=True.")
+      .def(
+          "start",
+          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config) {
+            const Prompt parsed = prompt_from(prompt);
+            const GenerationConfig cfg = config.value_or(GenerationConfig());
+            Result<std::unique_ptr<Generation>> generation = Error();
+            {
+              py::gil_scoped_release release;
+              generation = start_prompt(self, parsed, cfg, true);
+            }
+            return unwrap(std::move(generation));
+          },
+          py::arg("prompt"), py::arg("config") = py::none(), py::keep_alive<0, 1>(),
+          "Feeds the prompt and returns the Generation to iterate.")
+      .def("result", &generation_result,
+           "The last turn as a GenerationResult (tokens, text, logprobs, finish_reason).")
+      .def("position", &Session::position, "Context positions the conversation takes.")
+      .def(
+          "rewind",
+          [](Session& self, int64_t position) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.rewind(position);
+            }
+            check(err);
+          },
+          py::arg("position"), "Drops the conversation from `position` on.")
+      .def(
+          "reset",
+          [](Session& self) {
+            Error err;
+            {
+              py::gil_scoped_release release;
+              err = self.reset();
+            }
+            check(err);
+          },
+          "Forgets the conversation.")
+      .def("stop", &Session::stop, "Ends a running turn before its next token (any thread).")
+      .def_property_readonly("tokens", &Session::tokens,
+                             "Every token id of the conversation, one per position.")
+      .def_property_readonly("generated_tokens", &Session::generated_tokens)
+      .def_property_readonly("generated_text",
+                             [](const Session& self) { return py::str(self.generated_text()); })
+      .def_property_readonly("finish_reason", [](const Session& self) {
+        return finish_reason_name(self.finish_reason());
+      })
+      .def_property_readonly("stats", [](const Session& self) { return self.stats(); })
+      .def_property_readonly("max_context_len", &Session::max_context_len)
+      .def_property_readonly("is_busy", &Session::is_busy)
+      .def("__repr__", [](const Session& self) {
+        return "Session(position=" + std::to_string(self.position()) +
+               ", max_context_len=" + std::to_string(self.max_context_len()) + ")";
+      });
+}
+
+}  // namespace et_llm::python
