@@ -21,9 +21,7 @@ class CallbackBridge {
     if (token_callback_.is_none()) {
       return {};
     }
-    return [this](const std::string& piece) {
-      call([&] { token_callback_(py::str(piece)); });
-    };
+    return [this](const std::string& piece) { call([&] { token_callback_(py::str(piece)); }); };
   }
 
   StatsCallback stats() {

@@ -3,12 +3,13 @@
 // `io_manager` is a callable returning a fresh IIOManager per session (a class
 // such as NumpyKVCache works), or one instance, which only the first session
 // created without its own may take.
-#include <optional>
+#include "et_llm/engine.h"
 
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "bindings.h"
-#include "et_llm/engine.h"
 #include "et_llm/session.h"
 
 namespace et_llm::python {
@@ -58,8 +59,8 @@ void bind_engine(py::module_& m) {
       .def("__repr__", [](const ServingCapacity& self) {
         return "ServingCapacity(max_physical_sessions_without_weight_duplication=" +
                std::to_string(self.max_physical_sessions_without_weight_duplication) +
-               ", estimated_bytes_per_session=" +
-               std::to_string(self.estimated_bytes_per_session) + ")";
+               ", estimated_bytes_per_session=" + std::to_string(self.estimated_bytes_per_session) +
+               ")";
       });
 
   py::class_<PyEngine, std::shared_ptr<PyEngine>>(
@@ -103,17 +104,16 @@ void bind_engine(py::module_& m) {
             }
             return std::shared_ptr<Session>(unwrap(std::move(session)));
           },
-          py::arg("io_manager") = py::none(),
-          "A new, empty conversation on this engine's weights.")
+          py::arg("io_manager") = py::none(), "A new, empty conversation on this engine's weights.")
       .def("serving_capacity", [](const PyEngine& self) { return self.engine->serving_capacity(); })
       .def_property_readonly(
           "metadata", [](const PyEngine& self) { return self.engine->llm_metadata().to_map(); })
       .def_property_readonly("tokenizer",
                              [](const PyEngine& self) { return self.engine->tokenizer_ptr(); })
       .def("get_vocab_size", [](const PyEngine& self) { return self.engine->vocab_size(); })
-      .def_property_readonly("is_multimodal", [](const PyEngine& self) {
-        return self.engine->kind() == ProgramKind::Multimodal;
-      })
+      .def_property_readonly(
+          "is_multimodal",
+          [](const PyEngine& self) { return self.engine->kind() == ProgramKind::Multimodal; })
       .def("__repr__", [](const PyEngine& self) {
         return "Engine(max_context_len=" +
                std::to_string(self.engine->llm_metadata().max_context_len) +

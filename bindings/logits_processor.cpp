@@ -5,11 +5,11 @@
 // no copies. It edits scores in place, or returns an array of the same shape
 // that is copied back. An exception becomes a CallbackError; the session is
 // left as before the call.
-#include "logits_processor_bridge.h"
+#include <pybind11/numpy.h>
 
 #include <cstring>
 
-#include <pybind11/numpy.h>
+#include "logits_processor_bridge.h"
 
 namespace et_llm::python {
 
@@ -74,7 +74,8 @@ std::vector<std::shared_ptr<LogitsProcessor>> logits_processors_from(const py::o
                         "logits_processors must be callables processor(input_ids, scores), got " +
                             py::str(py::type::of(item).attr("__name__")).cast<std::string>()));
     }
-    processors.push_back(std::make_shared<PyLogitsProcessor>(py::reinterpret_borrow<py::object>(item)));
+    processors.push_back(
+        std::make_shared<PyLogitsProcessor>(py::reinterpret_borrow<py::object>(item)));
   }
   return processors;
 }

@@ -3,13 +3,14 @@
 // start(), a Generation iterated without a worker thread. Prompts are text
 // (framed as TextLLMRunner frames it), token ids, or MultimodalInputs. The GIL
 // is released while C++ runs.
-#include <optional>
+#include "et_llm/session.h"
 
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "bindings.h"
 #include "callback_bridge.h"
-#include "et_llm/session.h"
 #include "session_prompt.h"
 
 namespace et_llm::python {
@@ -250,9 +251,15 @@ void bind_session(py::module_& m) {
             {
               py::gil_scoped_release release;
               switch (parsed.kind) {
-                case Prompt::Kind::Text: err = self.prefill(parsed.text, cfg); break;
-                case Prompt::Kind::Tokens: err = self.prefill_tokens(parsed.tokens); break;
-                case Prompt::Kind::Inputs: err = self.prefill(parsed.inputs, cfg); break;
+                case Prompt::Kind::Text:
+                  err = self.prefill(parsed.text, cfg);
+                  break;
+                case Prompt::Kind::Tokens:
+                  err = self.prefill_tokens(parsed.tokens);
+                  break;
+                case Prompt::Kind::Inputs:
+                  err = self.prefill(parsed.inputs, cfg);
+                  break;
               }
             }
             check(err);
@@ -280,8 +287,8 @@ void bind_session(py::module_& m) {
                        false);
             return self.generated_text();
           },
-          py::arg("prompt"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(),
           "Continues the conversation with `prompt`; returns the generated text.")
       .def(
           "generate_tokens",
@@ -295,9 +302,8 @@ void bind_session(py::module_& m) {
             }
             return py::cast(self.generated_tokens());
           },
-          py::arg("prompt"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
-          py::kw_only(), py::arg("return_logprobs") = false,
+          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(), py::kw_only(), py::arg("return_logprobs") = false,
           "Like generate(); returns the token ids, or a GenerationResult with "
           "return_logprobs=True.")
       .def(
@@ -345,9 +351,9 @@ void bind_session(py::module_& m) {
       .def_property_readonly("generated_tokens", &Session::generated_tokens)
       .def_property_readonly("generated_text",
                              [](const Session& self) { return py::str(self.generated_text()); })
-      .def_property_readonly("finish_reason", [](const Session& self) {
-        return finish_reason_name(self.finish_reason());
-      })
+      .def_property_readonly(
+          "finish_reason",
+          [](const Session& self) { return finish_reason_name(self.finish_reason()); })
       .def_property_readonly("stats", [](const Session& self) { return self.stats(); })
       .def_property_readonly("max_context_len", &Session::max_context_len)
       .def_property_readonly("is_busy", &Session::is_busy)

@@ -1,16 +1,15 @@
 // Engine / Session from C++: sessions of one engine, interleaved token by token
 // and on threads, each equal to the eager-PyTorch references of the fixture
 // manifest (tests/fixtures/build.py).
+#include <et_llm/et_llm.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <et_llm/et_llm.h>
 
 namespace {
 

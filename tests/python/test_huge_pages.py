@@ -1,4 +1,4 @@
-"""The memory a model load allocates ends up on 2 MiB pages (see cpp/src/huge_pages.h)."""
+"""The memory a model load allocates ends up on 2 MiB pages (see cpp/src/platform/huge_pages.h)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,9 @@
 // LLMEngine names (create_session, serving_capacity, metadata) as a superset.
 #pragma once
 
+#include <executorch/extension/module/module.h>
+#include <executorch/runtime/backend/backend_options_map.h>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -13,9 +16,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include <executorch/extension/module/module.h>
-#include <executorch/runtime/backend/backend_options_map.h>
 
 #include "et_llm/error.h"
 #include "et_llm/io_manager.h"

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "et_llm/callbacks.h"
 #include "et_llm/engine.h"
 #include "et_llm/error.h"
 #include "et_llm/generation_config.h"
@@ -26,7 +27,6 @@
 #include "et_llm/multimodal_input.h"
 #include "et_llm/sampler.h"
 #include "et_llm/stats.h"
-#include "et_llm/callbacks.h"
 
 namespace et_llm {
 
@@ -193,14 +193,14 @@ class Session {
   std::optional<Error> cancel_reason_;
   int64_t last_step_forward_us_ = 0;  // of advance()'s forward, 0 when none ran
 
-  int64_t position_ = 0;                 // positions in the KV cache
-  std::optional<TokenId> pending_token_;  // sampled last, not yet fed
-  std::vector<float> last_logits_;        // after a prefill: logits of its last position
-  std::vector<TokenId> history_;          // one id per position
-  Utf8StreamDecoder utf8_;                // decode_one's pieces
+  int64_t position_ = 0;                   // positions in the KV cache
+  std::optional<TokenId> pending_token_;   // sampled last, not yet fed
+  std::vector<float> last_logits_;         // after a prefill: logits of its last position
+  std::vector<TokenId> history_;           // one id per position
+  Utf8StreamDecoder utf8_;                 // decode_one's pieces
   std::unique_ptr<Sampler> step_sampler_;  // decode_one's, kept while its config is
   SamplingConfig step_sampling_;
-  std::vector<float> work_logits_;         // fp32 logits for processors (fp16/bf16 models)
+  std::vector<float> work_logits_;  // fp32 logits for processors (fp16/bf16 models)
 
   std::vector<TokenId> generated_;
   std::string generated_text_;

@@ -11,7 +11,7 @@
 #include "et_llm/session.h"
 #include "et_llm/static_kv_cache_io_manager.h"
 #include "et_llm/threads.h"
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 
@@ -56,16 +56,14 @@ Result<std::unique_ptr<Engine::Program>> share_program(executorch::extension::Mo
       return detail::from_executorch(map.error(), ErrorCode::InvalidProgram,
                                      "cannot read the weights file " + *data_path);
     }
-    program->data_map =
-        std::make_unique<executorch::extension::FlatTensorDataMap>(std::move(*map));
+    program->data_map = std::make_unique<executorch::extension::FlatTensorDataMap>(std::move(*map));
   }
   if (pair) {
     program->shared_arena_methods = {"prefill", "decode"};
   }
   if (weight_sharing_enabled()) {
     (void)program->xnnpack_options.set_option("weight_cache_enabled", true);
-    (void)program->backend_options.set_options("XnnpackBackend",
-                                               program->xnnpack_options.view());
+    (void)program->backend_options.set_options("XnnpackBackend", program->xnnpack_options.view());
   }
   return program;
 }

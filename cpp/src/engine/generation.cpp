@@ -4,10 +4,10 @@
 // token id or string, the length limit, or stop().
 #include <algorithm>
 
-#include "busy_guard.h"
+#include "decode/stop_string_filter.h"
+#include "engine/busy_guard.h"
 #include "et_llm/session.h"
 #include "et_llm/text_decoder_runner.h"
-#include "stop_string_filter.h"
 
 namespace et_llm {
 
@@ -78,8 +78,8 @@ Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalI
       return fail(err);
     }
     finish_reason_ = FinishReason::Stopped;
-    auto generation = std::unique_ptr<Generation>(
-        new Generation(*this, config, {}, "", Snapshot{}, 0));
+    auto generation =
+        std::unique_ptr<Generation>(new Generation(*this, config, {}, "", Snapshot{}, 0));
     generation->done_ = true;
     busy_.store(false);
     return generation;
@@ -94,9 +94,9 @@ Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalI
                                                     max_new_tokens));
 }
 
-Error Session::generate(const std::vector<MultimodalInput>& inputs,
-                        const GenerationConfig& config, TokenCallback token_callback,
-                        StatsCallback stats_callback, const std::optional<std::string>& echo) {
+Error Session::generate(const std::vector<MultimodalInput>& inputs, const GenerationConfig& config,
+                        TokenCallback token_callback, StatsCallback stats_callback,
+                        const std::optional<std::string>& echo) {
   ET_LLM_ASSIGN_OR_RETURN(std::unique_ptr<Generation> generation, start(inputs, config, echo));
   return run(*generation, config, token_callback, stats_callback);
 }
@@ -106,9 +106,9 @@ Result<std::unique_ptr<Generation>> Session::start_text(const std::string& promp
   ET_LLM_CHECK_OK(config.validate());
   std::vector<MultimodalInput> inputs;
   if (!prompt.empty() || config.num_bos > 0 || config.num_eos > 0) {
-    ET_LLM_ASSIGN_OR_RETURN(
-        auto tokens, engine_->tokenizer().encode(prompt, static_cast<size_t>(config.num_bos),
-                                                 static_cast<size_t>(config.num_eos)));
+    ET_LLM_ASSIGN_OR_RETURN(auto tokens,
+                            engine_->tokenizer().encode(prompt, static_cast<size_t>(config.num_bos),
+                                                        static_cast<size_t>(config.num_eos)));
     inputs.push_back(make_token_input(std::move(tokens)));
   }
   GenerationConfig encoded = config;
@@ -222,9 +222,8 @@ Result<std::string> Generation::next() {
     recent_.push_back(*token);
   }
   const bool is_eos = s.engine_->eos_ids().count(*token) > 0;
-  const bool is_stop_id =
-      std::find(config_.stop_token_ids.begin(), config_.stop_token_ids.end(),
-                static_cast<int64_t>(*token)) != config_.stop_token_ids.end();
+  const bool is_stop_id = std::find(config_.stop_token_ids.begin(), config_.stop_token_ids.end(),
+                                    static_cast<int64_t>(*token)) != config_.stop_token_ids.end();
   if ((is_eos && !config_.ignore_eos) || is_stop_id) {
     return finish(FinishReason::Eos);
   }

@@ -6,18 +6,17 @@
 // `backend_options`) lets every instance use one copy of the packed weights.
 #pragma once
 
-#include <map>
-#include <memory>
-#include <string>
-#include <unordered_set>
-#include <vector>
-
 #include <executorch/extension/memory_allocator/malloc_memory_allocator.h>
 #include <executorch/runtime/backend/backend_options_map.h>
 #include <executorch/runtime/core/evalue.h>
 #include <executorch/runtime/executor/method.h>
 #include <executorch/runtime/executor/program.h>
 
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 namespace et_llm::detail {
 

@@ -2,14 +2,14 @@
 
 #include <cmath>
 
-#include "busy_guard.h"
+#include "engine/busy_guard.h"
 #include "engine/method_set.h"
 #include "engine/shared_program.h"
 #include "et_llm/multimodal_decoder_runner.h"
 #include "et_llm/multimodal_prefiller.h"
 #include "et_llm/text_decoder_runner.h"
 #include "et_llm/text_prefiller.h"
-#include "huge_pages.h"
+#include "platform/huge_pages.h"
 
 namespace et_llm {
 
@@ -31,11 +31,16 @@ bool same_sampling(const SamplingConfig& a, const SamplingConfig& b) {
 
 const char* finish_reason_name(FinishReason reason) {
   switch (reason) {
-    case FinishReason::Eos: return "eos";
-    case FinishReason::StopString: return "stop_string";
-    case FinishReason::Length: return "length";
-    case FinishReason::Stopped: return "stopped";
-    case FinishReason::None: break;
+    case FinishReason::Eos:
+      return "eos";
+    case FinishReason::StopString:
+      return "stop_string";
+    case FinishReason::Length:
+      return "length";
+    case FinishReason::Stopped:
+      return "stopped";
+    case FinishReason::None:
+      break;
   }
   return "none";
 }
@@ -57,8 +62,8 @@ SamplingParams SamplingConfig::to_params() const {
 
 Error SamplingConfig::validate() const {
   GenerationConfig config;
-  config.temperature = temperature < 0.0f && temperature == -1.0f ? kDefaultTemperature
-                                                                  : temperature;
+  config.temperature =
+      temperature < 0.0f && temperature == -1.0f ? kDefaultTemperature : temperature;
   config.top_p = top_p;
   config.top_k = top_k;
   config.min_p = min_p;
@@ -87,13 +92,13 @@ Session::~Session() = default;
 Error Session::load() {
   stats_.model_load_start_ms = time_in_ms();
   const Engine::Program& program = engine_->program();
-  methods_ = std::make_unique<detail::MethodSet>(program.program, program.named_data(),
-                                                 &program.backend_options,
-                                                 program.shared_arena_methods);
+  methods_ =
+      std::make_unique<detail::MethodSet>(program.program, program.named_data(),
+                                          &program.backend_options, program.shared_arena_methods);
   const auto memory_before_load = huge_pages::anonymous_regions();
   if (engine_->kind() == ProgramKind::Multimodal) {
-    auto decoder = std::make_unique<MultimodalDecoderRunner>(
-        &engine_->module(), methods_.get(), io_manager_, engine_->llm_metadata());
+    auto decoder = std::make_unique<MultimodalDecoderRunner>(&engine_->module(), methods_.get(),
+                                                             io_manager_, engine_->llm_metadata());
     ET_LLM_CHECK_OK(decoder->load());
     if (const Engine::Program* pre = engine_->audio_preprocessor()) {
       preprocessor_methods_ =
@@ -176,8 +181,8 @@ Error Session::check_inputs(const std::vector<MultimodalInput>& inputs) const {
       if (inputs.size() == 1 && input.is_tokens()) {
         return err;
       }
-      return Error(err.code(), "input " + std::to_string(i) + " (" + input.type_name() +
-                                   "): " + err.message());
+      return Error(err.code(),
+                   "input " + std::to_string(i) + " (" + input.type_name() + "): " + err.message());
     }
   }
   return Error();
@@ -210,8 +215,8 @@ Error Session::feed_tokens(const std::vector<TokenId>& tokens, bool* stopped) {
 
 Error Session::feed_media(const MultimodalInput& input, bool* stopped) {
   if (!media_prefiller_) {
-    return Error(ErrorCode::NotFound, std::string("this program takes text only, not ") +
-                                          input.type_name() + " inputs");
+    return Error(ErrorCode::NotFound,
+                 std::string("this program takes text only, not ") + input.type_name() + " inputs");
   }
   ET_LLM_ASSIGN_OR_RETURN(PrefillResult result,
                           media_prefiller_->prefill(input, position_, &stop_requested_));
@@ -276,8 +281,8 @@ Error Session::feed(const std::vector<MultimodalInput>& inputs, size_t num_bos, 
       if (inputs.size() == 1 && (input.is_tokens() || input.is_text())) {
         return err;
       }
-      return Error(err.code(), "input " + std::to_string(i) + " (" + input.type_name() +
-                                   "): " + err.message());
+      return Error(err.code(),
+                   "input " + std::to_string(i) + " (" + input.type_name() + "): " + err.message());
     }
   }
   if (*stopped) {
@@ -317,8 +322,7 @@ Error Session::prefill(const std::string& text, const GenerationConfig& config) 
   return prefill_inputs({make_token_input(std::move(tokens))}, 0);
 }
 
-Error Session::prefill(const std::vector<MultimodalInput>& inputs,
-                       const GenerationConfig& config) {
+Error Session::prefill(const std::vector<MultimodalInput>& inputs, const GenerationConfig& config) {
   ET_LLM_CHECK_OK(config.validate());
   ET_LLM_CHECK(!inputs.empty(), InvalidArgument, "prefill() needs at least one input");
   return prefill_inputs(inputs, static_cast<size_t>(config.num_bos));
@@ -326,8 +330,7 @@ Error Session::prefill(const std::vector<MultimodalInput>& inputs,
 
 Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& recent,
                                  const std::vector<std::shared_ptr<LogitsProcessor>>& processors,
-                                 bool want_logprobs, size_t top_logprobs,
-                                 TokenLogprobs* logprobs) {
+                                 bool want_logprobs, size_t top_logprobs, TokenLogprobs* logprobs) {
   last_step_forward_us_ = 0;
   Logits logits;
   bool fed = false;
@@ -416,10 +419,9 @@ Result<DecodeResult> Session::decode_one(const SamplingConfig& sampling) {
   const bool want_logprobs = sampling.logprobs || sampling.top_logprobs > 0;
   TokenLogprobs logprobs;
   const Utf8StreamDecoder utf8_before = utf8_;
-  ET_LLM_ASSIGN_OR_RETURN(
-      TokenId token,
-      advance(*step_sampler_, history_, {}, want_logprobs,
-              static_cast<size_t>(sampling.top_logprobs), &logprobs));
+  ET_LLM_ASSIGN_OR_RETURN(TokenId token,
+                          advance(*step_sampler_, history_, {}, want_logprobs,
+                                  static_cast<size_t>(sampling.top_logprobs), &logprobs));
   result.token_id = token;
   result.is_eos = engine_->eos_ids().count(token) > 0;
   result.is_terminal = result.is_eos;

@@ -2,14 +2,14 @@
 // external weights (.ptd) and the backend options of a method load.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <unordered_set>
-
 #include <executorch/extension/flat_tensor/flat_tensor_data_map.h>
 #include <executorch/runtime/backend/backend_options_map.h>
 #include <executorch/runtime/backend/options.h>
 #include <executorch/runtime/executor/program.h>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
 
 #include "et_llm/engine.h"
 

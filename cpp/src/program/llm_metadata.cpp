@@ -1,6 +1,6 @@
 #include "et_llm/llm_metadata.h"
 
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 

@@ -8,7 +8,7 @@
 #include "et_llm/custom_kernels.h"
 #include "et_llm/engine.h"
 #include "et_llm/log_level.h"
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 #include "program_rewrite/rewriting_data_loader.h"
 
 namespace et_llm {

@@ -1,9 +1,9 @@
 #include "et_llm/multimodal_prefiller.h"
 
-#include "encoder_inputs.h"
+#include "decode/encoder_inputs.h"
 #include "engine/method_set.h"
 #include "et_llm/stats.h"
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 

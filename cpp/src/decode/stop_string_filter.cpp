@@ -1,4 +1,4 @@
-#include "stop_string_filter.h"
+#include "decode/stop_string_filter.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "encoder_inputs.h"
+#include "decode/encoder_inputs.h"
 
 #include <algorithm>
 

@@ -2,8 +2,7 @@
 
 namespace et_llm {
 
-TextLLMRunner::TextLLMRunner(std::shared_ptr<Engine> engine,
-                             std::shared_ptr<IIOManager> io_manager)
+TextLLMRunner::TextLLMRunner(std::shared_ptr<Engine> engine, std::shared_ptr<IIOManager> io_manager)
     : engine_(std::move(engine)), io_manager_(std::move(io_manager)) {}
 
 Error TextLLMRunner::load() {

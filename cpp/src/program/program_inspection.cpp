@@ -10,7 +10,7 @@
 
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 #include "program_rewrite/program_rewrites.h"
 #include "program_rewrite/rewriting_data_loader.h"
 

@@ -1,6 +1,6 @@
 #include "et_llm/default_io_manager.h"
 
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 

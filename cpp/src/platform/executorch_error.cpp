@@ -1,4 +1,4 @@
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 #include <cstdio>
 

@@ -3,7 +3,7 @@
 #include "engine/method_set.h"
 #include "et_llm/sampler.h"
 #include "et_llm/stats.h"
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <limits>
 
-#include "executorch_error.h"
+#include "platform/executorch_error.h"
 
 namespace et_llm {
 
