@@ -25,6 +25,22 @@ py::list top_list(const std::vector<TokenLogprob>& top) {
   return list;
 }
 
+// The next non-empty piece (one or more steps, the GIL released), None at the end.
+py::object next_piece(Generation& generation) {
+  while (!generation.done()) {
+    Result<std::string> piece = std::string();
+    {
+      py::gil_scoped_release release;
+      piece = generation.next();
+    }
+    std::string text = unwrap(std::move(piece));
+    if (!text.empty()) {
+      return py::str(text);
+    }
+  }
+  return py::none();
+}
+
 }  // namespace
 
 Prompt prompt_from(const py::object& prompt) {
@@ -191,38 +207,14 @@ void bind_session(py::module_& m) {
       .def("__iter__", [](py::object self) { return self; })
       .def("__next__",
            [](Generation& self) {
-             while (true) {
-               Result<std::string> piece = std::string();
-               {
-                 py::gil_scoped_release release;
-                 piece = self.next();
-               }
-               std::string text = unwrap(std::move(piece));
-               if (!text.empty()) {
-                 return py::str(text);
-               }
-               if (self.done()) {
-                 throw py::stop_iteration();
-               }
+             py::object piece = next_piece(self);
+             if (piece.is_none()) {
+               throw py::stop_iteration();
              }
+             return piece;
            })
-      .def(
-          "next_piece",
-          [](Generation& self) -> py::object {
-            while (!self.done()) {
-              Result<std::string> piece = std::string();
-              {
-                py::gil_scoped_release release;
-                piece = self.next();
-              }
-              std::string text = unwrap(std::move(piece));
-              if (!text.empty()) {
-                return py::str(text);
-              }
-            }
-            return py::none();
-          },
-          "The next non-empty piece, or None at the end (for executors).")
+      .def("next_piece", &next_piece,
+           "The next non-empty piece, or None at the end (for executors).")
       .def("close", &Generation::close, "Ends the turn now, keeping what was generated.")
       .def_property_readonly("done", &Generation::done)
       .def_property_readonly("finish_reason", [](const Generation& self) {

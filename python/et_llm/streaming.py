@@ -16,6 +16,9 @@ from et_llm._et_llm import Session
 if TYPE_CHECKING:
     from et_llm._et_llm import GenerationConfig, MultimodalInput
 
+# How many pieces generation runs ahead of the consumer: none, it steps when asked.
+LOOKAHEAD = 0
+
 Prompt = Union[str, Sequence[int], "MultimodalInput", Sequence["MultimodalInput"]]
 
 

@@ -2,7 +2,9 @@
 
 #include <executorch/extension/data_loader/mmap_data_loader.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include "engine/shared_program.h"
 #include "et_llm/default_io_manager.h"
@@ -130,17 +132,27 @@ Error Engine::load(const std::string& model_path, const EngineOptions& options) 
                             share_program(*preprocessor_module_, std::nullopt, false));
   }
 
-  // Planned memory is what each session allocates for itself.
+  // Planned memory is what each session allocates for itself (a pair's shared
+  // arenas once).
+  std::vector<int64_t> shared_arenas;
   for (const std::string& method : *names) {
     auto meta = module_->method_meta(method);
     if (!meta.ok() || meta->num_inputs() == 0) {
       continue;  // constant methods run once, here
     }
-    int64_t bytes = 0;
+    const bool shares = program_->shared_arena_methods.count(method) > 0;
     for (size_t i = 0; i < meta->num_memory_planned_buffers(); ++i) {
       auto size = meta->memory_planned_buffer_size(i);
-      bytes += size.ok() ? static_cast<int64_t>(*size) : 0;
+      const int64_t bytes = size.ok() ? static_cast<int64_t>(*size) : 0;
+      if (shares && i < 2) {
+        shared_arenas.resize(std::max<size_t>(shared_arenas.size(), i + 1), 0);
+        shared_arenas[i] = std::max(shared_arenas[i], bytes);
+      } else {
+        bytes_per_session_ += bytes;
+      }
     }
+  }
+  for (int64_t bytes : shared_arenas) {
     bytes_per_session_ += bytes;
   }
   return Error();
