@@ -467,3 +467,20 @@ def test_multimodal_sessions_interleaved_equal_eager(multimodal_dir, multimodal_
             [("text", ids(before)), ("image", image), ("text", ids(after))], 12
         )
         assert tokens == want
+
+
+def test_conversations_example(fixture_dir, tokenizer_path, oracle, hf_tokenizer):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "python" / "conversations.py"
+    spec = importlib.util.spec_from_file_location("conversations", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    engine = engine_for(fixture_dir, tokenizer_path, "export_llm_dynamic")
+    replies = example.interleave(engine, PROMPTS[:2], 10)
+    for prompt, reply in zip(PROMPTS[:2], replies, strict=True):
+        ids = hf_tokenizer.encode(prompt, add_special_tokens=False).ids
+        want = oracle.greedy(ids, 10, {2, 4})
+        body = want[:-1] if want[-1] in (2, 4) else want
+        assert reply == engine.tokenizer.decode(body)
