@@ -248,4 +248,9 @@ class Generation {
   int64_t forward_us_ = 0;
 };
 
+// Upstream's names (extension/llm/runner/llm_session.h).
+using LLMEngine = Engine;
+using LLMSession = Session;
+using LLMServingCapacity = ServingCapacity;
+
 }  // namespace et_llm

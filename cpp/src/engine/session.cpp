@@ -62,8 +62,7 @@ SamplingParams SamplingConfig::to_params() const {
 
 Error SamplingConfig::validate() const {
   GenerationConfig config;
-  config.temperature =
-      temperature < 0.0f && temperature == -1.0f ? kDefaultTemperature : temperature;
+  config.temperature = temperature == -1.0f ? kDefaultTemperature : temperature;
   config.top_p = top_p;
   config.top_k = top_k;
   config.min_p = min_p;
