@@ -1,7 +1,7 @@
-"""Sessions of one Engine hold the weights once: on Gemma 3 270M fp32 (1 GB of packed
-weights), each extra session adds no more than the planned memory it allocates (activations
-and the KV cache) + 10%, while without XNNPACK's weight cache a second session would add the
-weights again (the check that this test can fail).
+"""Sessions of one Engine hold the weights once: on Gemma 3 270M fp32, each extra session
+adds no more than the planned memory it allocates (activations and the KV cache) + 10%, while
+without XNNPACK's weight cache a second session adds the packed weights again (the check that
+this test can fail).
 
 scripts/test.sh pulls the model and sets ET_LLM_GEMMA_DIR.
 """
@@ -77,5 +77,8 @@ def test_extra_sessions_add_only_their_planned_memory():
     assert third - second <= 1.1 * planned + slack, (second, third, planned)
 
     duplicated = measure(2, ET_LLM_NO_WEIGHT_SHARING="1")["rss"]
-    # Without the weight cache the second session packs its own copy of the weights.
-    assert duplicated[1] - duplicated[0] > 4 * (1.1 * planned + slack)
+    # Without the weight cache the second session packs its own copy of the weights: it adds
+    # its planned memory and most of what the first session's weights took.
+    weights = first - planned
+    assert weights > 256 << 20
+    assert duplicated[1] - duplicated[0] > planned + weights / 2, (duplicated, planned)
