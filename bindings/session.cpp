@@ -55,7 +55,8 @@ Prompt prompt_from(const py::object& prompt) {
     py::list items(prompt);
     bool all_ints = true;
     for (py::handle item : items) {
-      all_ints = all_ints && py::isinstance<py::int_>(item);
+      // numpy integers count too (they have __index__).
+      all_ints = all_ints && !py::isinstance<py::bool_>(item) && PyIndex_Check(item.ptr());
     }
     if (all_ints) {
       out.kind = Prompt::Kind::Tokens;

@@ -65,7 +65,7 @@ TEST_P(EngineSessionTest, InterleavedSessionsEqualEager) {
   greedy.temperature = 0.0f;
   std::vector<std::vector<TokenId>> got(sessions.size());
   std::vector<bool> ended(sessions.size(), false);
-  for (size_t step = 0; step < 64; ++step) {
+  for (size_t step = 0; step < 256; ++step) {
     for (size_t i = 0; i < sessions.size(); ++i) {
       if (ended[i] || got[i].size() >= references_[i].output.size()) {
         continue;

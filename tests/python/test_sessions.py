@@ -484,3 +484,9 @@ def test_conversations_example(fixture_dir, tokenizer_path, oracle, hf_tokenizer
         want = oracle.greedy(ids, 10, {2, 4})
         body = want[:-1] if want[-1] in (2, 4) else want
         assert reply == engine.tokenizer.decode(body)
+
+
+def test_numpy_token_prompts(runner, oracle, hf_tokenizer):
+    ids = prompt_ids(hf_tokenizer, 1, PROMPTS[0])
+    session = runner.session
+    assert session.generate_tokens(np.array(ids), greedy_config(5)) == oracle.greedy(ids, 5)
