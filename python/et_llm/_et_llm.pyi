@@ -144,15 +144,6 @@ class TextLLMRunner:
         token_callback: Callable[[str], object] | None = None,
         stats_callback: Callable[[Stats], object] | None = None,
     ) -> str: ...
-    @overload
-    def generate_tokens(
-        self,
-        prompt: str | Sequence[int],
-        config: GenerationConfig | None = None,
-        token_callback: Callable[[str], object] | None = None,
-        stats_callback: Callable[[Stats], object] | None = None,
-    ) -> list[int]: ...
-    @overload
     def generate_tokens(
         self,
         prompt: str | Sequence[int],
@@ -160,7 +151,7 @@ class TextLLMRunner:
         token_callback: Callable[[str], object] | None = None,
         stats_callback: Callable[[Stats], object] | None = None,
         *,
-        return_logprobs: bool,
+        return_logprobs: bool = False,
     ) -> list[int] | GenerationResult: ...
     def prefill(
         self, prompt: str | Sequence[int], config: GenerationConfig | None = None
