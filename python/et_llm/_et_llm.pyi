@@ -7,6 +7,8 @@ from typing import Any, ClassVar, Protocol, overload
 
 import numpy as np
 
+from et_llm.results import GenerationResult
+
 _Path = str | PathLike[str]
 # processor(input_ids [1, T] int64 read-only, scores [1, V] float32 writable)
 _LogitsProcessor = Callable[[np.ndarray, np.ndarray], np.ndarray | None]
@@ -256,14 +258,6 @@ class Generation:
     def done(self) -> bool: ...
     @property
     def finish_reason(self) -> str: ...
-
-class GenerationResult:
-    tokens: list[int]
-    text: str
-    logprobs: list[float]
-    top_logprobs: list[list[tuple[int, float]]]
-    finish_reason: str
-    stats: Stats | None
 
 class Session:
     """One conversation on an Engine."""
