@@ -74,21 +74,8 @@ Result<std::unique_ptr<Generation>> start_prompt(Session& session, const Prompt&
   switch (prompt.kind) {
     case Prompt::Kind::Text:
       return session.start_text(prompt.text, config);
-    case Prompt::Kind::Tokens: {
-      // Ids are used as they are: no BOS or EOS added.
-      GenerationConfig raw = config;
-      raw.num_bos = 0;
-      raw.num_eos = 0;
-      std::string echo;
-      if (config.echo && echo_wanted && !prompt.tokens.empty()) {
-        ET_LLM_ASSIGN_OR_RETURN(echo, session.engine().tokenizer().decode(prompt.tokens));
-      }
-      std::vector<MultimodalInput> inputs;
-      if (!prompt.tokens.empty()) {
-        inputs.push_back(make_token_input(prompt.tokens));
-      }
-      return session.start(inputs, raw, echo);
-    }
+    case Prompt::Kind::Tokens:
+      return session.start_tokens(prompt.tokens, config, echo_wanted);
     case Prompt::Kind::Inputs:
       return session.start(prompt.inputs, config);
   }
@@ -111,23 +98,7 @@ void run_prompt(Session& session, const py::object& prompt,
     TokenCallback on_token = bridge.token();
     StatsCallback on_stats = bridge.stats();
     auto generation = start_prompt(session, parsed, cfg, has_callback);
-    if (!generation.ok()) {
-      err = generation.error();
-    } else {
-      while (!(*generation)->done()) {
-        auto piece = (*generation)->next();
-        if (!piece.ok()) {
-          err = piece.error();
-          break;
-        }
-        if (!piece->empty() && on_token && !cfg.warming) {
-          on_token(*piece);
-        }
-      }
-      if (err.ok() && on_stats && !cfg.warming) {
-        on_stats(session.stats());
-      }
-    }
+    err = generation.ok() ? session.run(**generation, cfg, on_token, on_stats) : generation.error();
   }
   bridge.rethrow();
   check(err);

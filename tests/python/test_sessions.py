@@ -140,15 +140,18 @@ def test_rewind_then_continue_equals_fresh_run(style_engine, oracle, hf_tokenize
     ids = prompt_ids(hf_tokenizer, bos_id, PROMPTS[3])
     more = hf_tokenizer.encode(" and then", add_special_tokens=False).ids
     session = style_engine.create_session()
-    session.generate_tokens(ids, greedy_config(10))
+    # Every token of the conversation in order: fed ones, then the pending last one.
+    conversation = ids + session.generate_tokens(ids, greedy_config(10, ignore_eos=True))
     for cut in (len(ids) + 4, len(ids), 5):
         session.rewind(cut)
         assert session.position() == cut
-        kept = session.tokens
-        assert kept == (ids + session.generated_tokens)[:cut] or len(kept) == cut
+        conversation = conversation[:cut]
+        assert session.tokens == conversation
         got = session.generate_tokens(more, greedy_config(12, ignore_eos=True))
-        assert got == oracle.greedy(kept + more, 12)
-        session.generate_tokens([], greedy_config(3, ignore_eos=True))  # move on again
+        assert got == oracle.greedy(conversation + more, 12)
+        conversation += more + got
+        conversation += session.generate_tokens([], greedy_config(3, ignore_eos=True))
+        assert session.tokens == conversation[:-1]
 
 
 class Explode(Exception):

@@ -111,6 +111,15 @@ class Session {
                       TokenCallback token_callback = {}, StatsCallback stats_callback = {});
   Result<std::unique_ptr<Generation>> start_text(const std::string& prompt,
                                                  const GenerationConfig& config);
+  // Token ids as they are (no BOS/EOS added); with `echo_decoded` (and
+  // config.echo) their decoded text is echoed first.
+  Result<std::unique_ptr<Generation>> start_tokens(const std::vector<TokenId>& tokens,
+                                                   const GenerationConfig& config,
+                                                   bool echo_decoded);
+  // Drives `generation` to its end, streaming its pieces to the callbacks
+  // (not while config.warming).
+  Error run(Generation& generation, const GenerationConfig& config,
+            const TokenCallback& token_callback, const StatsCallback& stats_callback);
   // Generation::next() ends at the next token, keeping what was generated
   // (stop()), or rolls the whole turn back with `reason` (a callback failed).
   void stop() { stop_requested_.store(true, std::memory_order_relaxed); }
@@ -147,9 +156,6 @@ class Session {
   friend class Generation;
   Session(std::shared_ptr<const Engine> engine, std::shared_ptr<IIOManager> io_manager);
   Error load();
-  // Drives `generation` to its end, streaming to the callbacks.
-  Error run(Generation& generation, const GenerationConfig& config,
-            const TokenCallback& token_callback, const StatsCallback& stats_callback);
 
   struct Snapshot {
     int64_t position = 0;

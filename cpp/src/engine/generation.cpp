@@ -117,6 +117,27 @@ Result<std::unique_ptr<Generation>> Session::start_text(const std::string& promp
   return start(inputs, encoded, prompt);
 }
 
+Result<std::unique_ptr<Generation>> Session::start_tokens(const std::vector<TokenId>& tokens,
+                                                          const GenerationConfig& config,
+                                                          bool echo_decoded) {
+  ET_LLM_CHECK_OK(config.validate());
+  std::vector<MultimodalInput> inputs;
+  if (!tokens.empty()) {
+    inputs.push_back(make_token_input(tokens));
+  }
+  // Checked before the echo is decoded: an id outside the vocabulary is the
+  // caller's error, not the tokenizer's.
+  ET_LLM_CHECK_OK(check_inputs(inputs));
+  std::string echo;
+  if (echo_decoded && config.echo && !tokens.empty()) {
+    ET_LLM_ASSIGN_OR_RETURN(echo, engine_->tokenizer().decode(tokens));
+  }
+  GenerationConfig raw = config;
+  raw.num_bos = 0;
+  raw.num_eos = 0;
+  return start(inputs, raw, echo);
+}
+
 Error Session::generate_text(const std::string& prompt, const GenerationConfig& config,
                              TokenCallback token_callback, StatsCallback stats_callback) {
   ET_LLM_ASSIGN_OR_RETURN(std::unique_ptr<Generation> generation, start_text(prompt, config));

@@ -27,6 +27,17 @@ bool same_sampling(const SamplingConfig& a, const SamplingConfig& b) {
          a.penalty_last_n == b.penalty_last_n;
 }
 
+// Names which input failed, unless the prompt is one text or token run (a
+// text runner's), whose errors read best unprefixed.
+Error about_input(const Error& err, const std::vector<MultimodalInput>& inputs, size_t i) {
+  const MultimodalInput& input = inputs[i];
+  if (inputs.size() == 1 && (input.is_tokens() || input.is_text())) {
+    return err;
+  }
+  return Error(err.code(),
+               "input " + std::to_string(i) + " (" + input.type_name() + "): " + err.message());
+}
+
 }  // namespace
 
 const char* finish_reason_name(FinishReason reason) {
@@ -176,12 +187,7 @@ Error Session::check_inputs(const std::vector<MultimodalInput>& inputs) const {
       err = raw->validate();
     }
     if (!err.ok()) {
-      // A text runner's single token input needs no "input 0" prefix.
-      if (inputs.size() == 1 && input.is_tokens()) {
-        return err;
-      }
-      return Error(err.code(),
-                   "input " + std::to_string(i) + " (" + input.type_name() + "): " + err.message());
+      return about_input(err, inputs, i);
     }
   }
   return Error();
@@ -277,11 +283,7 @@ Error Session::feed(const std::vector<MultimodalInput>& inputs, size_t num_bos, 
       }
     }
     if (!err.ok()) {
-      if (inputs.size() == 1 && (input.is_tokens() || input.is_text())) {
-        return err;
-      }
-      return Error(err.code(),
-                   "input " + std::to_string(i) + " (" + input.type_name() + "): " + err.message());
+      return about_input(err, inputs, i);
     }
   }
   if (*stopped) {
@@ -417,7 +419,9 @@ Result<DecodeResult> Session::decode_one(const SamplingConfig& sampling) {
   }
   const bool want_logprobs = sampling.logprobs || sampling.top_logprobs > 0;
   TokenLogprobs logprobs;
-  const Utf8StreamDecoder utf8_before = utf8_;
+  // Only the text decode can fail after the step is committed; undoing it
+  // then needs the state before (no logits are kept once a token is pending).
+  Snapshot before = take_snapshot();
   ET_LLM_ASSIGN_OR_RETURN(TokenId token,
                           advance(*step_sampler_, history_, {}, want_logprobs,
                                   static_cast<size_t>(sampling.top_logprobs), &logprobs));
@@ -429,8 +433,7 @@ Result<DecodeResult> Session::decode_one(const SamplingConfig& sampling) {
   } else {
     auto text = token_text(token);
     if (!text.ok()) {
-      // Undo the step: the token is not pending, the fed one is again.
-      utf8_ = utf8_before;
+      restore(std::move(before));
       return text.error();
     }
     result.text_piece = std::move(*text);

@@ -53,27 +53,11 @@ Error TextLLMRunner::generate_from_tokens(const std::vector<TokenId>& prompt_tok
                                           const GenerationConfig& config,
                                           TokenCallback token_callback,
                                           StatsCallback stats_callback) {
-  ET_LLM_CHECK_OK(config.validate());
   ET_LLM_CHECK_OK(load());
-  const TokenId vocab = static_cast<TokenId>(vocab_size());
-  for (TokenId id : prompt_tokens) {
-    ET_LLM_CHECK(id < vocab, InvalidArgument,
-                 "token id " + std::to_string(id) + " is outside the vocabulary (" +
-                     std::to_string(vocab) + ")");
-  }
-  std::string echo_text;
-  if (config.echo && token_callback && !prompt_tokens.empty()) {
-    ET_LLM_ASSIGN_OR_RETURN(echo_text, engine_->tokenizer().decode(prompt_tokens));
-  }
-  GenerationConfig encoded = config;
-  encoded.num_bos = 0;
-  encoded.num_eos = 0;
-  std::vector<MultimodalInput> inputs;
-  if (!prompt_tokens.empty()) {
-    inputs.push_back(make_token_input(prompt_tokens));
-  }
-  return session_->generate(inputs, encoded, std::move(token_callback), std::move(stats_callback),
-                            echo_text);
+  ET_LLM_ASSIGN_OR_RETURN(
+      auto generation,
+      session_->start_tokens(prompt_tokens, config, static_cast<bool>(token_callback)));
+  return session_->run(*generation, config, token_callback, stats_callback);
 }
 
 Error TextLLMRunner::warmup(const std::string& prompt, int32_t max_new_tokens) {
