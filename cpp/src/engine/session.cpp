@@ -348,17 +348,18 @@ Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& r
                  "nothing to decode from: prefill a prompt first");
     logits = Logits{last_logits_.data(), ScalarType::Float, last_logits_.size()};
   }
+  if (fed) {
+    history_.push_back(*pending_token_);  // the processors see it
+  }
   // Until the token is picked nothing is committed: on failure the pending
   // token is fed again at the same position.
   auto uncommitted = [&](Error err) {
     if (fed) {
+      history_.pop_back();
       (void)decoder_->rewind(position_);
     }
     return err;
   };
-  if (fed) {
-    history_.push_back(*pending_token_);  // the processors see it
-  }
   const Logits raw = logits;
   if (!processors.empty()) {
     float* values = nullptr;
@@ -373,9 +374,6 @@ Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& r
     for (const auto& processor : processors) {
       Error err = processor->process(history_, values, logits.vocab_size);
       if (!err.ok()) {
-        if (fed) {
-          history_.pop_back();
-        }
         return uncommitted(err);
       }
     }
