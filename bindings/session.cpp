@@ -41,6 +41,36 @@ py::object next_piece(Generation& generation) {
   return py::none();
 }
 
+// One step (the GIL released): its piece, possibly empty while a character or
+// a possible stop string is incomplete; None once the turn is done. A server
+// checks between steps whether its client is still there.
+py::object step(Generation& generation) {
+  if (generation.done()) {
+    return py::none();
+  }
+  Result<std::string> piece = std::string();
+  {
+    py::gil_scoped_release release;
+    piece = generation.next();
+  }
+  return py::str(unwrap(std::move(piece)));
+}
+
+// (token, logprob, top_logprobs) of the turn's tokens from `start` on: what a
+// streaming caller has not seen yet, without copying the whole turn.
+py::list generated_steps(const Session& session, size_t start) {
+  const std::vector<TokenId>& tokens = session.generated_tokens();
+  const std::vector<TokenLogprobs>& logprobs = session.generated_logprobs();
+  py::list steps;
+  for (size_t i = start; i < tokens.size(); ++i) {
+    const bool scored = i < logprobs.size();
+    steps.append(py::make_tuple(tokens[i], scored ? py::object(py::float_(logprobs[i].logprob))
+                                                  : py::object(py::none()),
+                                scored ? top_list(logprobs[i].top) : py::list()));
+  }
+  return steps;
+}
+
 }  // namespace
 
 Prompt prompt_from(const py::object& prompt) {
@@ -187,6 +217,8 @@ void bind_session(py::module_& m) {
            })
       .def("next_piece", &next_piece,
            "The next non-empty piece, or None at the end (for executors).")
+      .def("step", &step,
+           "One decode step: its text (may be empty), or None once the turn is done.")
       .def("close", &Generation::close, "Ends the turn now, keeping what was generated.")
       .def_property_readonly("done", &Generation::done)
       .def_property_readonly("finish_reason", [](const Generation& self) {
@@ -313,6 +345,8 @@ void bind_session(py::module_& m) {
       .def_property_readonly("tokens", &Session::tokens,
                              "Every token id of the conversation, one per position.")
       .def_property_readonly("generated_tokens", &Session::generated_tokens)
+      .def("generated_steps", &generated_steps, py::arg("start") = 0,
+           "(token, logprob or None, top_logprobs) per token of the turn from `start` on.")
       .def_property_readonly("generated_text",
                              [](const Session& self) { return py::str(self.generated_text()); })
       .def_property_readonly(

@@ -41,7 +41,7 @@ from et_llm._et_llm import (
     set_num_threads,
     tokenizer_from_python,
 )
-from et_llm.chat import ChatSession
+from et_llm.chat import ChatSession, ChatTemplate
 from et_llm.errors import (
     CallbackError,
     ContextLengthExceededError,
@@ -85,6 +85,7 @@ __all__ = [
     "Audio",
     "CallbackError",
     "ChatSession",
+    "ChatTemplate",
     "ContextLengthExceededError",
     "DecodeResult",
     "DecoderGenerateOutput",

@@ -3,12 +3,12 @@ only the new part of the conversation prefilled each turn (the KV cache keeps th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from et_llm.errors import InvalidArgumentError
+from et_llm.tokenizer_config import chat_template_of, read_tokenizer_config, special_tokens_of
 
 if TYPE_CHECKING:
     from et_llm._et_llm import GenerationConfig, TextLLMRunner
@@ -25,16 +25,44 @@ CHATML = (
 
 def load_chat_template(tokenizer_config: str | Path) -> str | None:
     """The ``chat_template`` of a ``tokenizer_config.json`` (or of the one in a folder)."""
-    path = Path(tokenizer_config)
-    if path.is_dir():
-        path = path / "tokenizer_config.json"
-    if not path.exists():
-        return None
-    template = json.loads(path.read_text(encoding="utf-8")).get("chat_template")
-    if isinstance(template, list):  # [{"name": "default", "template": ...}, ...]
-        named = {entry.get("name"): entry.get("template") for entry in template}
-        template = named.get("default") or next(iter(named.values()), None)
-    return template
+    config = read_tokenizer_config(tokenizer_config)
+    return chat_template_of(config) if config is not None else None
+
+
+class ChatTemplate:
+    """A HF chat template (jinja2) with the special-token variables it may use; ChatML when
+    the tokenizer has none (``is_fallback``)."""
+
+    def __init__(
+        self, template: str | None = None, variables: dict[str, Any] | None = None
+    ) -> None:
+        import jinja2  # only chat needs it
+
+        environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
+        environment.globals["raise_exception"] = _raise
+        try:
+            self._template = environment.from_string(template or CHATML)
+        except jinja2.TemplateError as error:
+            raise InvalidArgumentError(f"chat template does not parse: {error}") from error
+        self.is_fallback = template is None
+        self.variables = variables or {}
+
+    @classmethod
+    def from_tokenizer_config(cls, tokenizer_config: str | Path | None) -> ChatTemplate:
+        config = read_tokenizer_config(tokenizer_config) if tokenizer_config is not None else None
+        if config is None:
+            return cls()
+        return cls(chat_template_of(config), special_tokens_of(config))
+
+    def render(self, messages: list[Message], add_generation_prompt: bool = True) -> str:
+        import jinja2
+
+        try:
+            return self._template.render(
+                messages=messages, add_generation_prompt=add_generation_prompt, **self.variables
+            )
+        except jinja2.TemplateError as error:
+            raise InvalidArgumentError(f"chat template: {error}") from error
 
 
 class ChatSession:
@@ -50,14 +78,11 @@ class ChatSession:
         system: str | None = None,
         template_variables: dict[str, Any] | None = None,
     ) -> None:
-        import jinja2  # only chat needs it
-
         if chat_template is None and tokenizer_config is not None:
-            chat_template = load_chat_template(tokenizer_config)
-        environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
-        environment.globals["raise_exception"] = _raise
-        self._template = environment.from_string(chat_template or CHATML)
-        self._variables = template_variables or {}
+            self.template = ChatTemplate.from_tokenizer_config(tokenizer_config)
+        else:
+            self.template = ChatTemplate(chat_template)
+        self.template.variables.update(template_variables or {})
         self.runner = runner
         self.messages: list[Message] = []
         if system:
@@ -66,9 +91,7 @@ class ChatSession:
         runner.reset()
 
     def render(self, messages: list[Message], add_generation_prompt: bool) -> str:
-        return self._template.render(
-            messages=messages, add_generation_prompt=add_generation_prompt, **self._variables
-        )
+        return self.template.render(messages, add_generation_prompt)
 
     def send(
         self,

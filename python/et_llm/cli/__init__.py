@@ -1,4 +1,4 @@
-"""The `et-llm` command line: generate, chat, bench, inspect, pull, export.
+"""The `et-llm` command line: generate, chat, serve, bench, inspect, pull, export.
 
 Each subcommand lives in its own module with `add_arguments(parser)` and `run(args) -> int`.
 Errors become one line on stderr and a non-zero exit code: 1 for et_llm errors (typed, with
@@ -22,6 +22,7 @@ cached in ~/.cache/et_llm, or $ET_LLM_CACHE)."""
 EPILOG = """examples:
   et-llm generate "The three primary colors are"
   et-llm chat
+  et-llm serve --port 8000
   et-llm inspect ~/.cache/et_llm/models/gemma3-270m/fp32/model.pte
   et-llm pull gemma3-270m --variant 8da4w
   et-llm export ./hf-model --quant 8da4w
@@ -31,11 +32,12 @@ EPILOG = """examples:
 
 
 def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
-    from et_llm.cli import bench, chat, export, generate, inspect_program, pull
+    from et_llm.cli import bench, chat, export, generate, inspect_program, pull, serve
 
     return {
         "generate": ("stream text from a model", lambda: generate),
         "chat": ("multi-turn chat over stdin", lambda: chat),
+        "serve": ("OpenAI-compatible HTTP server", lambda: serve),
         "bench": ("prefill/decode speed, TTFT, peak memory", bench.bench_module),
         "inspect": ("methods, tensor specs and metadata of a .pte", lambda: inspect_program),
         "pull": ("prepare a known model in the cache", lambda: pull),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -30,21 +29,9 @@ def open_chat(runner: TextLLMRunner, model: SelectedModel, system: str | None) -
 
 
 def tokenizer_adds_bos(model: SelectedModel) -> bool:
-    """Whether HF would start an encoded prompt with BOS: `add_bos_token` of the tokenizer
-    config, else a BOS-first TemplateProcessing in tokenizer.json. Gemma needs its BOS."""
-    if model.tokenizer_config is not None and model.tokenizer_config.is_file():
-        config = json.loads(model.tokenizer_config.read_text(encoding="utf-8"))
-        if isinstance(config.get("add_bos_token"), bool):
-            return bool(config["add_bos_token"])
-    if model.tokenizer.suffix != ".json":
-        return False
-    processor = json.loads(model.tokenizer.read_text(encoding="utf-8")).get("post_processor")
-    steps = (processor or {}).get("processors", [processor]) if processor else []
-    for step in steps:
-        if step and step.get("type") == "TemplateProcessing":
-            single = step.get("single") or [{}]
-            return "SpecialToken" in single[0]
-    return False
+    from et_llm.tokenizer_config import adds_bos
+
+    return adds_bos(model.tokenizer, model.tokenizer_config)
 
 
 def print_stats(stats: Stats) -> None:

@@ -1,0 +1,316 @@
+"""The OpenAI-compatible HTTP API as a FastAPI app: ``/v1/chat/completions``,
+``/v1/completions``, ``/v1/models``, ``/health`` and ``/metrics``.
+
+Every error leaves as OpenAI's error JSON with its status; a request never takes the server
+down. Streams are server-sent events ending in ``data: [DONE]``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sse_starlette.sse import EventSourceResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from et_llm.errors import Error, InvalidArgumentError
+from et_llm.serve.completion import ChoiceEnd, Event, Piece, Plan, Usage, generate
+from et_llm.serve.config import ServerConfig
+from et_llm.serve.errors import APIError, bad_request, from_et_llm
+from et_llm.serve.metrics import CONTENT_TYPE, Metrics
+from et_llm.serve.model_host import ServedModel
+from et_llm.serve.protocol import ChatCompletionRequest, CompletionRequest
+from et_llm.serve.responses import Shaper
+
+log = logging.getLogger("et_llm.serve")
+
+
+def load_models(config: ServerConfig, metrics: Metrics) -> dict[str, ServedModel]:
+    if not config.models:
+        raise InvalidArgumentError("the server needs at least one model")
+    if config.sessions < 1 or config.max_waiting < 0:
+        raise InvalidArgumentError("sessions must be >= 1 and max_waiting >= 0")
+    names = [spec.name for spec in config.models]
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"two models share a name: {names}")
+    models = {}
+    for spec in config.models:
+        model = ServedModel(spec, metrics, config.sessions, config.max_waiting, config.threads)
+        models[spec.name] = model
+        metrics.pools[spec.name] = model.pool
+    return models
+
+
+def create_app(config: ServerConfig) -> FastAPI:
+    """Loads every model of `config` (errors here are et_llm's typed ones) and returns the app."""
+    metrics = Metrics()
+    models = load_models(config, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        for model in models.values():
+            model.close()
+
+    app = FastAPI(title="et_llm", summary="OpenAI-compatible API on et_llm", lifespan=lifespan)
+    app.state.models = models
+    app.state.metrics = metrics
+    _add_error_handlers(app, metrics)
+
+    def pick(name: str, request: Request) -> ServedModel:
+        request.state.model = name
+        if name not in models:
+            raise APIError(
+                404,
+                f"the model {name!r} does not exist; this server has {sorted(models)}",
+                param="model",
+                code="model_not_found",
+            )
+        return models[name]
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "models": sorted(models)}
+
+    @app.get("/metrics")
+    async def metrics_text() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    @app.get("/v1/models")
+    async def list_models() -> dict[str, Any]:
+        return {"object": "list", "data": [_model_card(m) for m in models.values()]}
+
+    @app.get("/v1/models/{name:path}")
+    async def get_model(name: str, request: Request) -> dict[str, Any]:
+        return _model_card(pick(name, request))
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
+        model = pick(body.model, request)
+        if body.response_format is not None and body.response_format.type != "text":
+            raise bad_request(
+                f"response_format {body.response_format.type!r} is not supported by this "
+                "server yet",
+                "response_format",
+            )
+        prompt = model.chat_prompt(body)
+        top = body.top_logprobs or 0
+        configs = model.generation_configs(body, prompt, body.token_limit(), body.logprobs, top)
+        return await _respond(model, Plan(prompt, configs), body, request, "chat", top, "")
+
+    @app.post("/v1/completions")
+    async def completions(body: CompletionRequest, request: Request) -> Response:
+        model = pick(body.model, request)
+        prompt = model.completion_prompt(body)
+        want = body.logprobs is not None
+        configs = model.generation_configs(
+            body, prompt, body.token_limit(), want, body.logprobs or 0
+        )
+        echo = ""
+        if body.echo:
+            echo = body.prompt if isinstance(body.prompt, str) else model.tokenizer.decode(prompt)
+        return await _respond(
+            model, Plan(prompt, configs), body, request, "text", body.logprobs or 0, echo
+        )
+
+    return app
+
+
+def _model_card(model: ServedModel) -> dict[str, Any]:
+    return {
+        "id": model.name,
+        "object": "model",
+        "created": model.created,
+        "owned_by": "et_llm",
+        "max_context_len": model.max_context_len,
+    }
+
+
+class _Timing:
+    """TTFT and decode speed of one request, into the metrics."""
+
+    def __init__(self, model: ServedModel, request: Request) -> None:
+        self.model = model
+        self.arrival = getattr(request.state, "arrival", time.perf_counter())
+        self.first: float | None = None
+
+    def piece(self, piece: Piece) -> None:
+        if self.first is None and piece.text:
+            self.first = time.perf_counter()
+            self.model.metrics.ttft.labels(self.model.name).observe(self.first - self.arrival)
+
+    def done(self, usage: Usage) -> None:
+        metrics, name = self.model.metrics, self.model.name
+        metrics.prompt_tokens.labels(name).inc(usage.prompt_tokens)
+        metrics.cached_tokens.labels(name).inc(usage.cached_tokens)
+        elapsed = time.perf_counter() - (self.first or time.perf_counter())
+        if self.first is not None and usage.completion_tokens > 1 and elapsed > 0:
+            metrics.decode_rate.labels(name).observe((usage.completion_tokens - 1) / elapsed)
+
+
+async def _respond(
+    model: ServedModel,
+    plan: Plan,
+    body: ChatCompletionRequest | CompletionRequest,
+    request: Request,
+    kind: str,
+    top: int,
+    echo: str,
+) -> Response:
+    usage = Usage()
+    shaper = Shaper(model, kind, plan.prompt, len(plan.configs), top)
+    want_logprobs = bool(body.logprobs) if kind == "chat" else body.logprobs is not None
+    timing = _Timing(model, request)
+    if not body.stream:
+        async with aclosing(generate(model, plan, usage, request.is_disconnected)) as events:
+            async for event in events:
+                _record(shaper, timing, event, want_logprobs)
+        timing.done(usage)
+        if kind == "chat":
+            return JSONResponse(shaper.chat_completion(usage.as_json(), want_logprobs))
+        return JSONResponse(shaper.text_completion(usage.as_json(), want_logprobs, echo))
+
+    events = generate(model, plan, usage)
+    # The first event (after acquiring a session and the prefill) comes before the headers,
+    # so a full queue or an over-long prompt still gets its own status.
+    try:
+        first = await anext(events)
+    except BaseException:
+        await events.aclose()
+        raise
+    chunks = _chat_chunks if kind == "chat" else _text_chunks
+    stream = chunks(shaper, timing, first, events, want_logprobs, echo)
+    return EventSourceResponse(_sse(stream, shaper, usage, timing, body.include_usage()), ping=15)
+
+
+def _record(shaper: Shaper, timing: _Timing, event: Event, want_logprobs: bool) -> Any:
+    if isinstance(event, Piece):
+        timing.piece(event)
+        return shaper.add(event, want_logprobs)
+    shaper.choices[event.index].finish_reason = event.finish_reason
+    return None
+
+
+async def _chain(first: Event, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
+    yield first
+    async for event in events:
+        yield event
+
+
+async def _chat_chunks(
+    shaper: Shaper,
+    timing: _Timing,
+    first: Event,
+    events: AsyncIterator[Event],
+    want_logprobs: bool,
+    echo: str,
+) -> AsyncIterator[dict[str, Any]]:
+    opened: set[int] = set()
+    async for event in _chain(first, events):
+        if event.index not in opened:
+            opened.add(event.index)
+            yield shaper.chat_chunk(event.index, {"role": "assistant", "content": ""})
+        entries = _record(shaper, timing, event, want_logprobs)
+        if isinstance(event, ChoiceEnd):
+            yield shaper.chat_chunk(event.index, {}, finish_reason=event.finish_reason)
+        elif event.text or entries:
+            yield shaper.chat_chunk(event.index, {"content": event.text}, entries)
+
+
+async def _text_chunks(
+    shaper: Shaper,
+    timing: _Timing,
+    first: Event,
+    events: AsyncIterator[Event],
+    want_logprobs: bool,
+    echo: str,
+) -> AsyncIterator[dict[str, Any]]:
+    echoed: set[int] = set()
+    async for event in _chain(first, events):
+        offset = len(echo) + sum(len(t) for t in shaper.choices[event.index].text)
+        text = ""
+        if echo and event.index not in echoed:
+            echoed.add(event.index)
+            text = echo
+            offset = len(echo)
+        entries = _record(shaper, timing, event, want_logprobs)
+        if isinstance(event, ChoiceEnd):
+            yield shaper.text_chunk(event.index, text, finish_reason=event.finish_reason)
+        elif event.text or entries or text:
+            legacy = shaper.legacy_logprobs(entries, offset) if entries else None
+            yield shaper.text_chunk(event.index, text + event.text, legacy)
+
+
+async def _sse(
+    chunks: AsyncIterator[dict[str, Any]],
+    shaper: Shaper,
+    usage: Usage,
+    timing: _Timing,
+    include_usage: bool,
+) -> AsyncIterator[dict[str, str]]:
+    model = shaper.model
+    try:
+        async with aclosing(chunks):
+            async for chunk in chunks:
+                if include_usage:
+                    chunk["usage"] = None
+                yield {"data": json.dumps(chunk)}
+    except APIError as error:  # after the headers: the error travels in the stream
+        yield {"data": json.dumps(error.body())}
+        return
+    except BaseException:
+        model.metrics.disconnects.labels(model.name).inc()
+        raise
+    timing.done(usage)
+    if include_usage:
+        yield {"data": json.dumps(shaper.usage_chunk(usage.as_json()))}
+    yield {"data": "[DONE]"}
+
+
+def _add_error_handlers(app: FastAPI, metrics: Metrics) -> None:
+    def answer(request: Request, error: APIError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+    @app.middleware("http")
+    async def count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Any:
+        request.state.arrival = time.perf_counter()
+        response = await call_next(request)
+        if request.url.path.startswith("/v1/"):
+            model = getattr(request.state, "model", "")
+            metrics.requests.labels(model, request.url.path, str(response.status_code)).inc()
+        return response
+
+    @app.exception_handler(APIError)
+    async def api_error(request: Request, error: APIError) -> JSONResponse:
+        return answer(request, error)
+
+    @app.exception_handler(Error)
+    async def et_llm_error(request: Request, error: Error) -> JSONResponse:
+        return answer(request, from_et_llm(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        first = problems[0] if problems else {}
+        location = [str(part) for part in first.get("loc", ()) if part != "body"]
+        message = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e.get('msg')}"
+            for e in problems
+        )
+        return answer(request, bad_request(message or "malformed request", ".".join(location)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return answer(request, APIError(error.status_code, str(error.detail)))
+
+    @app.exception_handler(Exception)
+    async def fault(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error serving %s", request.url.path)
+        return answer(request, APIError(500, f"internal error: {error}", type="server_error"))
