@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
@@ -77,7 +78,8 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "models": sorted(models)}
+        # The process id tells replicas apart behind a proxy.
+        return {"status": "ok", "models": sorted(models), "pid": os.getpid()}
 
     @app.get("/metrics")
     async def metrics_text() -> Response:

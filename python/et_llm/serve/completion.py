@@ -114,14 +114,22 @@ async def generate(
                     yield Piece(index, text, tokens)
                 if disconnected is not None and await disconnected():
                     pooled.session.stop()
-            usage.completion_tokens += len(pooled.session.generated_tokens)
-            model.metrics.generated(model.name, len(pooled.session.generated_tokens))
-            yield ChoiceEnd(index, FINISH_REASONS.get(generation.finish_reason, "stop"))
+            finish_reason = FINISH_REASONS.get(generation.finish_reason, "stop")
+            usage.completion_tokens += _count(model, pooled)
             generation = None
+            yield ChoiceEnd(index, finish_reason)
     except Error as error:
         raise from_et_llm(error) from error
     finally:
-        if generation is not None and not generation.done:
-            generation.close()
+        if generation is not None:
+            if not generation.done:
+                generation.close()
+            usage.completion_tokens += _count(model, pooled)  # of a turn cut short
         pooled.refresh()
         model.pool.release(pooled)
+
+
+def _count(model: ServedModel, pooled: PooledSession) -> int:
+    generated = len(pooled.session.generated_tokens)
+    model.metrics.generated(model.name, generated)
+    return generated

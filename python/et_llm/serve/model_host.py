@@ -125,8 +125,8 @@ class ServedModel:
         param = "messages" if isinstance(request, ChatCompletionRequest) else "prompt"
         if room < 1:
             raise context_exceeded(
-                f"the prompt is {len(prompt)} tokens; {request.model!r} holds "
-                f"{self.max_context_len} in all, and one more is needed to answer",
+                f"the prompt is {len(prompt)} tokens, but the context of {request.model!r} is "
+                f"{self.max_context_len} tokens with one needed for the answer",
                 param,
             )
         if limit is not None and limit > room:

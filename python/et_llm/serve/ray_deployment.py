@@ -10,6 +10,7 @@ On one machine ``et-llm serve --ray --replicas R`` starts a local Ray instance. 
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -76,6 +77,10 @@ def serve_with_ray(
     import ray
     from ray import serve
 
+    # Ray's daemons write status lines to the driver's stdout; a server has no output, so
+    # everything goes to stderr.
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     ray.init(address=address, include_dashboard=False, log_to_driver=False)
     try:
         serve.start(http_options={"host": host, "port": port})
