@@ -335,3 +335,17 @@ def test_the_cli_says_when_it_is_ready_and_keeps_stdout_clean(spec: ModelSpec):
 def test_bad_serve_flags_fail_loudly(args: list[str], message: str):
     done = run_cli("serve", *args, timeout=120)
     assert done.returncode != 0 and message in done.stderr, done.stderr
+
+
+def test_without_the_prompt_cache_every_prompt_is_prefilled_whole(spec: ModelSpec):
+    config = ServerConfig([spec], sessions=1, max_waiting=2, prompt_cache=False)
+    with running_server(config) as url:
+        client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+        answers = [
+            client.chat.completions.create(
+                model=MODEL, messages=MESSAGES, max_tokens=6, temperature=0
+            )
+            for _ in range(2)
+        ]
+    assert [a.usage.prompt_tokens_details.cached_tokens for a in answers] == [0, 0]
+    assert answers[0].choices[0].message.content == answers[1].choices[0].message.content

@@ -52,6 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=16,
         help="requests that may wait for a session per model before 429",
     )
+    http.add_argument(
+        "--no-prompt-cache",
+        action="store_true",
+        help="prefill every prompt whole instead of reusing a session's matching prefix",
+    )
     http.add_argument("--access-log", action="store_true", help="log each request on stderr")
     ray = parser.add_argument_group("Ray Serve")
     ray.add_argument("--ray", action="store_true", help="run as a Ray Serve application")
@@ -99,7 +104,13 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidArgumentError("--sessions and --replicas must be >= 1, --queue >= 0")
     if not 0 <= args.port <= 65535:
         raise InvalidArgumentError(f"--port {args.port} is not a port number")
-    config = ServerConfig(_model_specs(args), args.sessions, args.queue, args.global_threads)
+    config = ServerConfig(
+        _model_specs(args),
+        args.sessions,
+        args.queue,
+        args.global_threads,
+        prompt_cache=not args.no_prompt_cache,
+    )
     if args.ray:
         from et_llm.serve.ray_deployment import serve_with_ray
 

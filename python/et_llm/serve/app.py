@@ -43,7 +43,9 @@ def load_models(config: ServerConfig, metrics: Metrics) -> dict[str, ServedModel
         raise InvalidArgumentError(f"two models share a name: {names}")
     models = {}
     for spec in config.models:
-        model = ServedModel(spec, metrics, config.sessions, config.max_waiting, config.threads)
+        model = ServedModel(
+            spec, metrics, config.sessions, config.max_waiting, config.threads, config.prompt_cache
+        )
         models[spec.name] = model
         metrics.pools[spec.name] = model.pool
     return models

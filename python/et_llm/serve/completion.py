@@ -102,7 +102,10 @@ async def generate(
     generation: Generation | None = None
     try:
         for index, config in enumerate(plan.configs):
-            cached = await stepper.run(pooled.prepare, plan.prompt, model.pool.sliding_window)
+            pool = model.pool
+            cached = await stepper.run(
+                pooled.prepare, plan.prompt, pool.sliding_window, pool.prompt_cache
+            )
             if index == 0:
                 usage.cached_tokens = cached
             generation = await stepper.run(pooled.session.start, plan.prompt[cached:], config)

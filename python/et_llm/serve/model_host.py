@@ -56,6 +56,7 @@ class ServedModel:
         sessions: int,
         max_waiting: int,
         threads: int | None,
+        prompt_cache: bool = True,
     ) -> None:
         import et_llm
 
@@ -70,7 +71,13 @@ class ServedModel:
         self.adds_bos = adds_bos(spec.tokenizer, spec.tokenizer_config)
         self.executor = ThreadPoolExecutor(sessions, thread_name_prefix=f"et_llm-{spec.name}")
         self.pool = SessionPool(
-            spec.name, self.engine, self.executor, sessions, max_waiting, find_sliding_window(spec)
+            spec.name,
+            self.engine,
+            self.executor,
+            sessions,
+            max_waiting,
+            find_sliding_window(spec),
+            prompt_cache,
         )
         probe = self.engine.create_session()
         self.max_context_len = probe.max_context_len

@@ -38,21 +38,23 @@ class PooledSession:
         self.session = session
         self.cached: list[int] = []
 
-    def reusable(self, tokens: Sequence[int], sliding_window: int | None) -> int:
+    def reusable(self, tokens: Sequence[int], sliding_window: int | None, enabled: bool) -> int:
         """Positions of `tokens` this session can keep. At least one prompt token is always
         fed again (its logits start the reply). A sliding-window ring cache has overwritten
         what a rewind would need once the conversation went past the window, so then a
         rewind further back than one position is not exact and the cache starts over."""
+        if not enabled:
+            return 0
         keep = min(common_prefix(self.cached, tokens), len(tokens) - 1)
         position = len(self.cached)
         if sliding_window is not None and position > sliding_window and position > keep + 1:
             return 0
         return keep
 
-    def prepare(self, tokens: Sequence[int], sliding_window: int | None) -> int:
+    def prepare(self, tokens: Sequence[int], sliding_window: int | None, enabled: bool) -> int:
         """Rewinds (or resets) for `tokens`; returns how many of them are already in the
         cache. Runs on the executor."""
-        keep = self.reusable(tokens, sliding_window)
+        keep = self.reusable(tokens, sliding_window, enabled)
         if keep == 0:
             self.session.reset()
         else:
@@ -88,8 +90,10 @@ class SessionPool:
         size: int,
         max_waiting: int,
         sliding_window: int | None,
+        prompt_cache: bool = True,
     ) -> None:
         self.model = model
+        self.prompt_cache = prompt_cache
         self.size = size
         self.max_waiting = max_waiting
         self.sliding_window = sliding_window
@@ -148,7 +152,10 @@ class SessionPool:
         # Longest reusable prefix; among equals the shortest cache, keeping longer ones.
         best = max(
             self._free,
-            key=lambda p: (p.reusable(tokens, self.sliding_window), -len(p.cached)),
+            key=lambda p: (
+                p.reusable(tokens, self.sliding_window, self.prompt_cache),
+                -len(p.cached),
+            ),
         )
         self._free.remove(best)
         return best
