@@ -349,3 +349,13 @@ def test_without_the_prompt_cache_every_prompt_is_prefilled_whole(spec: ModelSpe
         ]
     assert [a.usage.prompt_tokens_details.cached_tokens for a in answers] == [0, 0]
     assert answers[0].choices[0].message.content == answers[1].choices[0].message.content
+
+
+def test_several_models_are_picked_by_the_request(spec: ModelSpec, fixture_dir: Path):
+    other = ModelSpec("tiny-static", fixture_dir / "export_llm_static.pte", spec.tokenizer)
+    with running_server(ServerConfig([spec, other], sessions=1)) as url:
+        client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+        assert sorted(m.id for m in client.models.list().data) == [MODEL, "tiny-static"]
+        for name in (MODEL, "tiny-static"):
+            reply = client.completions.create(model=name, prompt="Hi", max_tokens=3)
+            assert reply.model == name and reply.usage.completion_tokens >= 1

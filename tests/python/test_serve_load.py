@@ -143,3 +143,32 @@ def test_a_client_that_leaves_mid_stream_frees_its_session():
         # The next request is served at once, by the freed session.
         reply = client.completions.create(model="smollm2", prompt="1, 2,", max_tokens=3)
         assert reply.choices[0].text
+
+
+@needs_smollm2
+def test_a_real_chat_through_the_prompt_cache_equals_chat_session():
+    import et_llm
+
+    spec = smollm2_spec()
+    runner = et_llm.TextLLMRunner(str(spec.pte), str(spec.tokenizer))
+    chat = et_llm.ChatSession(runner, tokenizer_config=spec.tokenizer_config)
+    turns = ["What is the capital of France?", "And of Italy?", "Which one is bigger?"]
+    expected = [
+        chat.send(turn, et_llm.GenerationConfig(temperature=0.0, max_new_tokens=24))
+        for turn in turns
+    ]
+    with running_server(ServerConfig([spec], sessions=1)) as url:
+        client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=300)
+        messages: list[dict] = []
+        replies, cached = [], []
+        for turn in turns:
+            messages.append({"role": "user", "content": turn})
+            answer = client.chat.completions.create(
+                model="smollm2", messages=messages, max_tokens=24, temperature=0
+            )
+            replies.append(answer.choices[0].message.content)
+            cached.append(answer.usage.prompt_tokens_details.cached_tokens)
+            messages.append({"role": "assistant", "content": replies[-1]})
+    assert replies == expected
+    # Every turn after the first prefilled only what was new.
+    assert cached[0] == 0 and all(c > 20 for c in cached[1:])
