@@ -5,11 +5,7 @@ the right status while the server keeps serving."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import httpx2 as httpx
@@ -18,7 +14,7 @@ import pytest
 import et_llm
 from et_llm.serve import ModelSpec, ServerConfig
 from tests.python.cli_helpers import run_cli
-from tests.python.server_helpers import metric, running_server
+from tests.python.server_helpers import cli_server, metric, running_server
 
 openai = pytest.importorskip("openai")
 
@@ -282,45 +278,11 @@ def test_unknown_routes_answer_in_the_same_shape(base_url: str):
 
 
 def test_the_cli_says_when_it_is_ready_and_keeps_stdout_clean(spec: ModelSpec):
-    import et_llm as package
-
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "et_llm",
-            "serve",
-            "--model",
-            f"{MODEL}={spec.pte}",
-            "--tokenizer",
-            str(spec.tokenizer),
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(package.__file__).resolve().parents[1])},
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stderr:
-            lines.append(line)
-            if "ready on" in line:
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        assert ready.wait(60), "".join(lines)
-        url = re.search(r"ready on (\S+)", "".join(lines)).group(1)
+    args = ["serve", "--model", f"{MODEL}={spec.pte}", "--tokenizer", spec.tokenizer]
+    with cli_server([*map(str, args), "--port", "0"]) as (process, url):
         client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
         assert client.completions.create(model=MODEL, prompt="Hi", max_tokens=3).choices
-    finally:
-        process.terminate()
-        out, _ = process.communicate(timeout=30)
-    assert out == ""
+    assert process.stdout_text == ""
 
 
 @pytest.mark.parametrize(

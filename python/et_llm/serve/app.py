@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -159,6 +160,25 @@ class _Timing:
             metrics.decode_rate.labels(name).observe((usage.completion_tokens - 1) / elapsed)
 
 
+@dataclass
+class _Turn:
+    """One request's response in the making."""
+
+    shaper: Shaper
+    timing: _Timing
+    usage: Usage
+    want_logprobs: bool
+    echo: str
+    include_usage: bool
+
+    def record(self, event: Event) -> Any:
+        if isinstance(event, Piece):
+            self.timing.piece(event)
+            return self.shaper.add(event, self.want_logprobs)
+        self.shaper.choices[event.index].finish_reason = event.finish_reason
+        return None
+
+
 async def _respond(
     model: ServedModel,
     plan: Plan,
@@ -168,20 +188,25 @@ async def _respond(
     top: int,
     echo: str,
 ) -> Response:
-    usage = Usage()
-    shaper = Shaper(model, kind, plan.prompt, len(plan.configs), top)
-    want_logprobs = bool(body.logprobs) if kind == "chat" else body.logprobs is not None
-    timing = _Timing(model, request)
+    turn = _Turn(
+        shaper=Shaper(model, kind, plan.prompt, len(plan.configs), top),
+        timing=_Timing(model, request),
+        usage=Usage(),
+        want_logprobs=bool(body.logprobs) if kind == "chat" else body.logprobs is not None,
+        echo=echo,
+        include_usage=body.include_usage(),
+    )
+    usage = turn.usage.as_json
     if not body.stream:
-        async with aclosing(generate(model, plan, usage, request.is_disconnected)) as events:
+        async with aclosing(generate(model, plan, turn.usage, request.is_disconnected)) as events:
             async for event in events:
-                _record(shaper, timing, event, want_logprobs)
-        timing.done(usage)
+                turn.record(event)
+        turn.timing.done(turn.usage)
         if kind == "chat":
-            return JSONResponse(shaper.chat_completion(usage.as_json(), want_logprobs))
-        return JSONResponse(shaper.text_completion(usage.as_json(), want_logprobs, echo))
+            return JSONResponse(turn.shaper.chat_completion(usage(), turn.want_logprobs))
+        return JSONResponse(turn.shaper.text_completion(usage(), turn.want_logprobs, echo))
 
-    events = generate(model, plan, usage)
+    events = generate(model, plan, turn.usage)
     # The first event (after acquiring a session and the prefill) comes before the headers,
     # so a full queue or an over-long prompt still gets its own status.
     try:
@@ -190,61 +215,41 @@ async def _respond(
         await events.aclose()
         raise
     chunks = _chat_chunks if kind == "chat" else _text_chunks
-    stream = chunks(shaper, timing, first, events, want_logprobs, echo)
-    return EventSourceResponse(_sse(stream, shaper, usage, timing, body.include_usage()), ping=15)
-
-
-def _record(shaper: Shaper, timing: _Timing, event: Event, want_logprobs: bool) -> Any:
-    if isinstance(event, Piece):
-        timing.piece(event)
-        return shaper.add(event, want_logprobs)
-    shaper.choices[event.index].finish_reason = event.finish_reason
-    return None
+    return EventSourceResponse(_sse(turn, chunks(turn, _chain(first, events))), ping=15)
 
 
 async def _chain(first: Event, events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-    yield first
-    async for event in events:
-        yield event
+    async with aclosing(events):
+        yield first
+        async for event in events:
+            yield event
 
 
-async def _chat_chunks(
-    shaper: Shaper,
-    timing: _Timing,
-    first: Event,
-    events: AsyncIterator[Event],
-    want_logprobs: bool,
-    echo: str,
-) -> AsyncIterator[dict[str, Any]]:
+async def _chat_chunks(turn: _Turn, events: AsyncIterator[Event]) -> AsyncIterator[dict[str, Any]]:
+    shaper = turn.shaper
     opened: set[int] = set()
-    async for event in _chain(first, events):
+    async for event in events:
         if event.index not in opened:
             opened.add(event.index)
             yield shaper.chat_chunk(event.index, {"role": "assistant", "content": ""})
-        entries = _record(shaper, timing, event, want_logprobs)
+        entries = turn.record(event)
         if isinstance(event, ChoiceEnd):
             yield shaper.chat_chunk(event.index, {}, finish_reason=event.finish_reason)
         elif event.text or entries:
             yield shaper.chat_chunk(event.index, {"content": event.text}, entries)
 
 
-async def _text_chunks(
-    shaper: Shaper,
-    timing: _Timing,
-    first: Event,
-    events: AsyncIterator[Event],
-    want_logprobs: bool,
-    echo: str,
-) -> AsyncIterator[dict[str, Any]]:
+async def _text_chunks(turn: _Turn, events: AsyncIterator[Event]) -> AsyncIterator[dict[str, Any]]:
+    shaper, echo = turn.shaper, turn.echo
     echoed: set[int] = set()
-    async for event in _chain(first, events):
+    async for event in events:
         offset = len(echo) + sum(len(t) for t in shaper.choices[event.index].text)
         text = ""
         if echo and event.index not in echoed:
             echoed.add(event.index)
             text = echo
             offset = len(echo)
-        entries = _record(shaper, timing, event, want_logprobs)
+        entries = turn.record(event)
         if isinstance(event, ChoiceEnd):
             yield shaper.text_chunk(event.index, text, finish_reason=event.finish_reason)
         elif event.text or entries or text:
@@ -252,18 +257,12 @@ async def _text_chunks(
             yield shaper.text_chunk(event.index, text + event.text, legacy)
 
 
-async def _sse(
-    chunks: AsyncIterator[dict[str, Any]],
-    shaper: Shaper,
-    usage: Usage,
-    timing: _Timing,
-    include_usage: bool,
-) -> AsyncIterator[dict[str, str]]:
-    model = shaper.model
+async def _sse(turn: _Turn, chunks: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, str]]:
+    model = turn.shaper.model
     try:
         async with aclosing(chunks):
             async for chunk in chunks:
-                if include_usage:
+                if turn.include_usage:
                     chunk["usage"] = None
                 yield {"data": json.dumps(chunk)}
     except APIError as error:  # after the headers: the error travels in the stream
@@ -272,9 +271,9 @@ async def _sse(
     except BaseException:
         model.metrics.disconnects.labels(model.name).inc()
         raise
-    timing.done(usage)
-    if include_usage:
-        yield {"data": json.dumps(shaper.usage_chunk(usage.as_json()))}
+    turn.timing.done(turn.usage)
+    if turn.include_usage:
+        yield {"data": json.dumps(turn.shaper.usage_chunk(turn.usage.as_json()))}
     yield {"data": "[DONE]"}
 
 

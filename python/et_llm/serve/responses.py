@@ -39,6 +39,15 @@ class Shaper:
         self.top = top
         self.choices = [ChoiceText(previous=prompt[-1]) for _ in range(n)]
 
+    def _envelope(self, obj: str, choices: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": obj,
+            "created": self.created,
+            "model": self.model.name,
+            "choices": choices,
+        }
+
     def _token(self, previous: int, token: int, logprob: float) -> dict[str, Any]:
         raw = self.model.token_bytes(previous, token)
         return {
@@ -75,24 +84,18 @@ class Shaper:
     # --- chat --------------------------------------------------------------------------
 
     def chat_completion(self, usage: dict[str, Any], want_logprobs: bool) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "chat.completion",
-            "created": self.created,
-            "model": self.model.name,
-            "choices": [
-                {
-                    "index": i,
-                    "message": {"role": "assistant", "content": "".join(c.text)},
-                    "logprobs": (
-                        {"content": c.chat_logprobs, "refusal": None} if want_logprobs else None
-                    ),
-                    "finish_reason": c.finish_reason,
-                }
-                for i, c in enumerate(self.choices)
-            ],
-            "usage": usage,
-        }
+        choices = [
+            {
+                "index": i,
+                "message": {"role": "assistant", "content": "".join(c.text)},
+                "logprobs": {"content": c.chat_logprobs, "refusal": None}
+                if want_logprobs
+                else None,
+                "finish_reason": c.finish_reason,
+            }
+            for i, c in enumerate(self.choices)
+        ]
+        return {**self._envelope("chat.completion", choices), "usage": usage}
 
     def chat_chunk(
         self,
@@ -101,20 +104,13 @@ class Shaper:
         logprobs: list[dict[str, Any]] | None = None,
         finish_reason: str | None = None,
     ) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "chat.completion.chunk",
-            "created": self.created,
-            "model": self.model.name,
-            "choices": [
-                {
-                    "index": index,
-                    "delta": delta,
-                    "logprobs": None if logprobs is None else {"content": logprobs},
-                    "finish_reason": finish_reason,
-                }
-            ],
+        choice = {
+            "index": index,
+            "delta": delta,
+            "logprobs": None if logprobs is None else {"content": logprobs},
+            "finish_reason": finish_reason,
         }
+        return self._envelope("chat.completion.chunk", [choice])
 
     # --- text completions --------------------------------------------------------------
 
@@ -135,24 +131,18 @@ class Shaper:
     def text_completion(
         self, usage: dict[str, Any], want_logprobs: bool, echo: str
     ) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "text_completion",
-            "created": self.created,
-            "model": self.model.name,
-            "choices": [
-                {
-                    "index": i,
-                    "text": echo + "".join(c.text),
-                    "logprobs": (
-                        self.legacy_logprobs(c.chat_logprobs, len(echo)) if want_logprobs else None
-                    ),
-                    "finish_reason": c.finish_reason,
-                }
-                for i, c in enumerate(self.choices)
-            ],
-            "usage": usage,
-        }
+        choices = [
+            {
+                "index": i,
+                "text": echo + "".join(c.text),
+                "logprobs": (
+                    self.legacy_logprobs(c.chat_logprobs, len(echo)) if want_logprobs else None
+                ),
+                "finish_reason": c.finish_reason,
+            }
+            for i, c in enumerate(self.choices)
+        ]
+        return {**self._envelope("text_completion", choices), "usage": usage}
 
     def text_chunk(
         self,
@@ -161,23 +151,14 @@ class Shaper:
         logprobs: dict[str, Any] | None = None,
         finish_reason: str | None = None,
     ) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "text_completion",
-            "created": self.created,
-            "model": self.model.name,
-            "choices": [
-                {"index": index, "text": text, "logprobs": logprobs, "finish_reason": finish_reason}
-            ],
+        choice = {
+            "index": index,
+            "text": text,
+            "logprobs": logprobs,
+            "finish_reason": finish_reason,
         }
+        return self._envelope("text_completion", [choice])
 
     def usage_chunk(self, usage: dict[str, Any]) -> dict[str, Any]:
         obj = "chat.completion.chunk" if self.kind == "chat" else "text_completion"
-        return {
-            "id": self.id,
-            "object": obj,
-            "created": self.created,
-            "model": self.model.name,
-            "choices": [],
-            "usage": usage,
-        }
+        return {**self._envelope(obj, []), "usage": usage}
