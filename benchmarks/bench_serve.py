@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,15 +64,16 @@ def free_port() -> int:
 
 @contextmanager
 def server(command: list[str], port: int, name: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    # A file, not a pipe: llama.cpp logs a lot while loading and would block on a full pipe.
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 600
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited: {process.stderr.read()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"{name} exited: {log.read()[-2000:]}")
             try:
                 if httpx.get(f"{url}/models", timeout=2).status_code == 200:
                     break
@@ -87,6 +89,7 @@ def server(command: list[str], port: int, name: str) -> Iterator[str]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 async def one_request(client: openai.AsyncOpenAI, model: str, prompt: str, n: int) -> dict:

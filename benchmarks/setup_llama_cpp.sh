@@ -7,7 +7,7 @@ set -euo pipefail
 CACHE=${ET_LLM_CACHE:-$HOME/.cache/et_llm}
 VENV="$CACHE/llama-cpp-venv"
 VERSION=${LLAMA_CPP_PYTHON_VERSION:-0.3.36}
-if "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$VERSION')" 2>/dev/null; then
+if "$VENV/bin/python" -c "import llama_cpp, llama_cpp.server.app, sys; sys.exit(llama_cpp.__version__ != '$VERSION')" 2>/dev/null; then
   echo "$VENV/bin/python"
   exit 0
 fi

@@ -56,5 +56,6 @@ void bind_multimodal_runner(py::module_& m);
 void bind_engine(py::module_& m);
 void bind_session(py::module_& m);
 void bind_program_inspection(py::module_& m);
+void bind_grammar_backend(py::module_& m);
 
 }  // namespace et_llm::python

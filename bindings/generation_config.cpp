@@ -14,7 +14,7 @@ void bind_generation_config(py::module_& m) {
                        std::vector<std::string> stop, int32_t top_k, float top_p, float min_p,
                        float repetition_penalty, float frequency_penalty, float presence_penalty,
                        int32_t penalty_last_n, const py::object& logits_processors, bool logprobs,
-                       int32_t top_logprobs) {
+                       int32_t top_logprobs, std::string grammar, std::string grammar_type) {
              GenerationConfig config;
              config.echo = echo;
              config.max_new_tokens = max_new_tokens;
@@ -37,6 +37,8 @@ void bind_generation_config(py::module_& m) {
              config.logits_processors = logits_processors_from(logits_processors);
              config.logprobs = logprobs;
              config.top_logprobs = top_logprobs;
+             config.grammar = std::move(grammar);
+             config.grammar_type = std::move(grammar_type);
              check(config.validate());
              return config;
            }),
@@ -49,7 +51,7 @@ void bind_generation_config(py::module_& m) {
            py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
            py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
            py::arg("logits_processors") = py::none(), py::arg("logprobs") = false,
-           py::arg("top_logprobs") = 0)
+           py::arg("top_logprobs") = 0, py::arg("grammar") = "", py::arg("grammar_type") = "")
       .def_readwrite("echo", &GenerationConfig::echo)
       .def_readwrite("max_new_tokens", &GenerationConfig::max_new_tokens)
       .def_readwrite("warming", &GenerationConfig::warming)
@@ -77,6 +79,10 @@ void bind_generation_config(py::module_& m) {
           "Callables processor(input_ids [1, T], scores [1, V]) run before sampling.")
       .def_readwrite("logprobs", &GenerationConfig::logprobs)
       .def_readwrite("top_logprobs", &GenerationConfig::top_logprobs)
+      .def_readwrite("grammar", &GenerationConfig::grammar,
+                     "A JSON schema, regex, Lark or GBNF grammar the output must match ('': none)")
+      .def_readwrite("grammar_type", &GenerationConfig::grammar_type,
+                     "'json_schema', 'regex', 'lark' or 'gbnf'")
       .def("resolve_max_new_tokens", &GenerationConfig::resolve_max_new_tokens,
            py::arg("max_context_len"), py::arg("num_tokens_occupied"))
       .def("validate", [](const GenerationConfig& config) { check(config.validate()); })

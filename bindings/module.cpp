@@ -17,4 +17,5 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_multimodal_input(m);
   bind_multimodal_runner(m);
   bind_program_inspection(m);
+  bind_grammar_backend(m);
 }

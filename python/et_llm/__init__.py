@@ -56,6 +56,7 @@ from et_llm.errors import (
     NotSupportedError,
     TokenizerError,
 )
+from et_llm.grammar import install as _install_grammar_backend
 from et_llm.kv_cache import NumpyKVCache
 from et_llm.logits_processor import LogitsProcessor
 from et_llm.multimodal import (
@@ -69,6 +70,9 @@ from et_llm.multimodal import (
 )
 from et_llm.results import GenerationResult
 from et_llm.streaming import astream, stream
+
+# GenerationConfig.grammar is honoured through llguidance when it is installed.
+_install_grammar_backend()
 
 # Iterators as methods too: runner.stream(prompt, config), session.astream(...).
 TextLLMRunner.stream = stream  # type: ignore[attr-defined]

@@ -44,6 +44,8 @@ class GenerationConfig:
     logits_processors: list[_LogitsProcessor]
     logprobs: bool
     top_logprobs: int
+    grammar: str
+    grammar_type: str
     def __init__(
         self,
         *,
@@ -68,6 +70,8 @@ class GenerationConfig:
         logits_processors: Sequence[_LogitsProcessor] | None = None,
         logprobs: bool = False,
         top_logprobs: int = 0,
+        grammar: str = "",
+        grammar_type: str = "",
     ) -> None: ...
     def resolve_max_new_tokens(self, max_context_len: int, num_tokens_occupied: int) -> int: ...
     def validate(self) -> None: ...
@@ -521,3 +525,8 @@ class MultimodalRunner:
     def stats(self) -> Stats: ...
     @property
     def tokenizer(self) -> Tokenizer: ...
+
+def set_grammar_backend(
+    compile: Callable[[str, str, Tokenizer, list[int], int], Any] | None,
+) -> None: ...
+def has_grammar_backend() -> bool: ...

@@ -321,3 +321,44 @@ def test_several_models_are_picked_by_the_request(spec: ModelSpec, fixture_dir: 
         for name in (MODEL, "tiny-static"):
             reply = client.completions.create(model=name, prompt="Hi", max_tokens=3)
             assert reply.model == name and reply.usage.completion_tokens >= 1
+
+
+def test_response_format_constrains_the_answer(client):
+    import jsonschema
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "maxLength": 8},
+            "rank": {"type": "integer", "minimum": 1, "maximum": 9},
+        },
+        "required": ["city", "rank"],
+        "additionalProperties": False,
+    }
+    for seed in range(5):
+        reply = client.chat.completions.create(
+            model=MODEL,
+            messages=MESSAGES,
+            max_tokens=60,
+            temperature=1.0,
+            seed=seed,
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "place", "schema": schema, "strict": True},
+            },
+        )
+        jsonschema.validate(json.loads(reply.choices[0].message.content), schema)
+        assert reply.choices[0].finish_reason == "stop"
+    anything = client.chat.completions.create(
+        model=MODEL, messages=MESSAGES, max_tokens=60, response_format={"type": "json_object"}
+    )
+    assert isinstance(json.loads(anything.choices[0].message.content), dict)
+    with pytest.raises(openai.BadRequestError, match="json_schema"):
+        client.chat.completions.create(
+            model=MODEL,
+            messages=MESSAGES,
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "bad", "schema": {"type": "frobnicate"}},
+            },
+        )

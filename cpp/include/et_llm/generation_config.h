@@ -44,6 +44,12 @@ struct GenerationConfig {
   bool logprobs = false;
   int32_t top_logprobs = 0;
 
+  // Constrained decoding (upstream's fields; et_llm/grammar.h): a JSON schema,
+  // regex, Lark or GBNF grammar, named by grammar_type ("json_schema",
+  // "regex", "lark", "gbnf"). Empty: no constraint.
+  std::string grammar;
+  std::string grammar_type;
+
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.
   int32_t resolve_max_new_tokens(int64_t max_context_len,

@@ -22,6 +22,7 @@
 #include "et_llm/engine.h"
 #include "et_llm/error.h"
 #include "et_llm/generation_config.h"
+#include "et_llm/grammar.h"
 #include "et_llm/logits.h"
 #include "et_llm/logprobs.h"
 #include "et_llm/multimodal_input.h"
@@ -70,7 +71,8 @@ struct DecodeResult {
 };
 
 // Why a generation ended.
-enum class FinishReason { None, Eos, StopString, Length, Stopped };
+// Grammar: the grammar of GenerationConfig::grammar was complete.
+enum class FinishReason { None, Eos, StopString, Length, Stopped, Grammar };
 const char* finish_reason_name(FinishReason reason);
 
 class Session {
@@ -170,6 +172,7 @@ class Session {
   // runs in one prefill). The caller restores a snapshot on failure.
   Error feed(const std::vector<MultimodalInput>& inputs, size_t num_bos, bool* stopped,
              std::vector<TokenId>* prompt_tokens);
+  // `stopped` null: stop() does not cut this prefill short.
   Error feed_tokens(const std::vector<TokenId>& tokens, bool* stopped);
   Error feed_media(const MultimodalInput& input, bool* stopped);
   // Prefill under the busy flag, all or nothing.
@@ -180,9 +183,15 @@ class Session {
   Result<TokenId> advance(Sampler& sampler, const std::vector<TokenId>& recent,
                           const std::vector<std::shared_ptr<LogitsProcessor>>& processors,
                           bool want_logprobs, size_t top_logprobs, TokenLogprobs* logprobs);
-  // The text a new token adds after the conversation so far, whole UTF-8
-  // characters only.
+  // Feeds the pending token and all but the last of `forced` in one prefill;
+  // the last becomes pending. Tokens a grammar forces, taken without sampling.
+  Error advance_forced(const std::vector<TokenId>& forced);
+  // The text `token` adds after `prev` (default: the conversation so far),
+  // whole UTF-8 characters only.
   Result<std::string> token_text(TokenId token);
+  Result<std::string> token_text(TokenId prev, TokenId token);
+  // config.grammar compiled by the installed backend (null without a grammar).
+  Result<std::shared_ptr<GrammarMatcher>> compile_grammar(const GenerationConfig& config) const;
   Error check_inputs(const std::vector<MultimodalInput>& inputs) const;
 
   std::shared_ptr<const Engine> engine_;
@@ -232,8 +241,14 @@ class Generation {
  private:
   friend class Session;
   Generation(Session& session, GenerationConfig config, std::vector<TokenId> penalty_context,
-             std::string echo, Session::Snapshot snapshot, int32_t max_new_tokens);
+             std::string echo, Session::Snapshot snapshot, int32_t max_new_tokens,
+             std::shared_ptr<GrammarMatcher> grammar = nullptr);
   Result<std::string> finish(FinishReason reason);
+  // The tokens the grammar forces, fed without sampling; empty when it forces none.
+  Result<std::string> take_forced(const std::vector<TokenId>& forced);
+  // What one generated token does: ends the turn (EOS, a stop string, a
+  // complete grammar) or adds text. `prev` is the token before it.
+  Result<std::string> emit(TokenId prev, TokenId token, FinishReason* end);
   void fail();
   void release();
 
@@ -248,6 +263,9 @@ class Generation {
   int32_t produced_ = 0;
   bool done_ = false;
   std::unique_ptr<detail::StopStringFilter> stop_strings_;
+  std::shared_ptr<GrammarMatcher> grammar_;
+  // config_.logits_processors, then the grammar's mask.
+  std::vector<std::shared_ptr<LogitsProcessor>> processors_;
   bool echoed_ = false;
   int64_t begin_ms_ = 0;
   int64_t loop_begin_us_ = 0;

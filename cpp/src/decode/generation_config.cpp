@@ -1,5 +1,7 @@
 #include "et_llm/generation_config.h"
 
+#include "et_llm/grammar.h"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -69,6 +71,10 @@ Error GenerationConfig::validate() const {
   if (top_logprobs < 0) {
     return bad("top_logprobs must be >= 0, got " + std::to_string(top_logprobs));
   }
+  if (!grammar.empty() && !is_grammar_type(grammar_type)) {
+    return bad("grammar_type must be one of " + grammar_type_names() + " when a grammar is given, got '" +
+               grammar_type + "'");
+  }
   for (const auto& processor : logits_processors) {
     if (!processor) {
       return bad("logits_processors must not contain None");
@@ -94,7 +100,12 @@ std::string GenerationConfig::to_string() const {
   for (size_t i = 0; i < stop_token_ids.size(); ++i) {
     out << (i ? ", " : "") << stop_token_ids[i];
   }
-  out << "])";
+  out << "]";
+  if (!grammar.empty()) {
+    // The grammar itself can be long: its type and size tell which one it is.
+    out << ", grammar_type='" << grammar_type << "', grammar=<" << grammar.size() << " chars>";
+  }
+  out << ")";
   return out.str();
 }
 

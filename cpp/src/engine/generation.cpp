@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "decode/stop_string_filter.h"
+#include "grammar/grammar_mask.h"
 #include "engine/busy_guard.h"
 #include "et_llm/session.h"
 #include "et_llm/text_decoder_runner.h"
@@ -15,6 +16,8 @@ Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalI
                                                    const GenerationConfig& config,
                                                    const std::optional<std::string>& echo) {
   ET_LLM_CHECK_OK(config.validate());
+  // Before anything runs: a grammar that does not compile is the caller's error.
+  ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<GrammarMatcher> grammar, compile_grammar(config));
   bool expected = false;
   if (!busy_.compare_exchange_strong(expected, true)) {
     return detail::busy_error();
@@ -91,7 +94,7 @@ Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalI
       config.resolve_max_new_tokens(decoder_->max_context_len() + 1, position_);
   return std::unique_ptr<Generation>(new Generation(*this, config, std::move(prompt_tokens),
                                                     std::move(echo_text), std::move(snapshot),
-                                                    max_new_tokens));
+                                                    max_new_tokens, std::move(grammar)));
 }
 
 Error Session::generate(const std::vector<MultimodalInput>& inputs, const GenerationConfig& config,
@@ -161,7 +164,8 @@ Error Session::run(Generation& generation, const GenerationConfig& config,
 
 Generation::Generation(Session& session, GenerationConfig config,
                        std::vector<TokenId> penalty_context, std::string echo,
-                       Session::Snapshot snapshot, int32_t max_new_tokens)
+                       Session::Snapshot snapshot, int32_t max_new_tokens,
+                       std::shared_ptr<GrammarMatcher> grammar)
     : session_(session),
       config_(std::move(config)),
       sampler_(SamplingParams::from(config_)),
@@ -170,7 +174,13 @@ Generation::Generation(Session& session, GenerationConfig config,
       echo_(config_.echo ? std::move(echo) : std::string()),
       snapshot_(std::move(snapshot)),
       max_new_tokens_(max_new_tokens),
-      stop_strings_(std::make_unique<detail::StopStringFilter>(config_.stop)) {
+      stop_strings_(std::make_unique<detail::StopStringFilter>(config_.stop)),
+      grammar_(std::move(grammar)),
+      processors_(config_.logits_processors) {
+  if (grammar_) {
+    processors_.push_back(std::make_shared<detail::GrammarMask>(
+        grammar_, static_cast<size_t>(session_.engine_->vocab_size())));
+  }
   session_.generated_.reserve(static_cast<size_t>(max_new_tokens_));
   loop_begin_us_ = time_in_us();
 }
@@ -222,9 +232,21 @@ Result<std::string> Generation::next() {
   if (produced_ >= max_new_tokens_) {
     return finish(FinishReason::Length);
   }
-  TokenLogprobs logprobs;
   const bool want_logprobs = config_.logprobs || config_.top_logprobs > 0;
-  auto token = s.advance(sampler_, recent_, config_.logits_processors, want_logprobs,
+  if (grammar_ && !want_logprobs) {
+    // Forced tokens have no sampling step, so no log-probabilities: with
+    // logprobs wanted they are sampled under a one-token mask instead.
+    Result<std::vector<TokenId>> forced = grammar_->forced_tokens();
+    if (!forced.ok()) {
+      fail();
+      return forced.error();
+    }
+    if (!forced->empty()) {
+      return take_forced(*forced);
+    }
+  }
+  TokenLogprobs logprobs;
+  auto token = s.advance(sampler_, recent_, processors_, want_logprobs,
                          static_cast<size_t>(config_.top_logprobs), &logprobs);
   if (!token.ok()) {
     fail();
@@ -242,13 +264,34 @@ Result<std::string> Generation::next() {
   if (penalize_) {
     recent_.push_back(*token);
   }
-  const bool is_eos = s.engine_->eos_ids().count(*token) > 0;
-  const bool is_stop_id = std::find(config_.stop_token_ids.begin(), config_.stop_token_ids.end(),
-                                    static_cast<int64_t>(*token)) != config_.stop_token_ids.end();
-  if ((is_eos && !config_.ignore_eos) || is_stop_id) {
-    return finish(FinishReason::Eos);
+  // advance() fed the previous token, so it ends the history.
+  const TokenId prev = s.history_.empty() ? kNoPreviousToken : s.history_.back();
+  FinishReason end = FinishReason::None;
+  Result<std::string> text = emit(prev, *token, &end);
+  if (!text.ok() || end == FinishReason::None) {
+    return text;
   }
-  auto bytes = s.token_text(*token);
+  Result<std::string> rest = finish(end);
+  return rest.ok() ? *text + *rest : rest;
+}
+
+Result<std::string> Generation::emit(TokenId prev, TokenId token, FinishReason* end) {
+  Session& s = session_;
+  const bool is_eos = s.engine_->eos_ids().count(token) > 0;
+  const bool is_stop_id = std::find(config_.stop_token_ids.begin(), config_.stop_token_ids.end(),
+                                    static_cast<int64_t>(token)) != config_.stop_token_ids.end();
+  if ((is_eos && !config_.ignore_eos) || is_stop_id) {
+    *end = FinishReason::Eos;
+    return std::string();
+  }
+  if (grammar_) {
+    Error err = grammar_->accept(token);
+    if (!err.ok()) {
+      fail();
+      return err;
+    }
+  }
+  auto bytes = s.token_text(prev, token);
   if (!bytes.ok()) {
     fail();
     return bytes.error();
@@ -257,10 +300,55 @@ Result<std::string> Generation::next() {
   std::string text = stop_strings_->push(*bytes, &matched);
   s.generated_text_ += text;
   if (matched) {
-    Result<std::string> rest = finish(FinishReason::StopString);
-    return rest.ok() ? text + *rest : rest;
+    *end = FinishReason::StopString;
+  } else if (grammar_ && grammar_->is_stopped()) {
+    *end = FinishReason::Grammar;
   }
   return text;
+}
+
+Result<std::string> Generation::take_forced(const std::vector<TokenId>& forced) {
+  Session& s = session_;
+  const size_t room = static_cast<size_t>(max_new_tokens_ - produced_);
+  std::vector<TokenId> tokens(forced.begin(), forced.begin() + std::min(forced.size(), room));
+  TokenId prev = s.pending_token_  ? *s.pending_token_
+                 : s.history_.empty() ? kNoPreviousToken
+                                      : s.history_.back();
+  if (produced_ == 0) {
+    s.stats_.first_token_ms = time_in_ms();
+  }
+  // Each token's effect first (the turn may end at one of them), then one
+  // prefill of those taken.
+  std::string text;
+  FinishReason end = FinishReason::None;
+  size_t taken = 0;
+  while (taken < tokens.size() && end == FinishReason::None) {
+    const TokenId token = tokens[taken++];
+    ++produced_;
+    s.generated_.push_back(token);
+    if (penalize_) {
+      recent_.push_back(token);
+    }
+    Result<std::string> piece = emit(prev, token, &end);
+    if (!piece.ok()) {
+      return piece;
+    }
+    text += *piece;
+    prev = token;
+  }
+  tokens.resize(taken);
+  const int64_t forward_begin = time_in_us();
+  Error err = s.advance_forced(tokens);
+  forward_us_ += time_in_us() - forward_begin;
+  if (!err.ok()) {
+    fail();
+    return err;
+  }
+  if (end == FinishReason::None) {
+    return text;
+  }
+  Result<std::string> rest = finish(end);
+  return rest.ok() ? text + *rest : rest;
 }
 
 Result<std::string> Generation::finish(FinishReason reason) {

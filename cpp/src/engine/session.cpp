@@ -1,5 +1,6 @@
 #include "et_llm/session.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/busy_guard.h"
@@ -50,6 +51,8 @@ const char* finish_reason_name(FinishReason reason) {
       return "length";
     case FinishReason::Stopped:
       return "stopped";
+    case FinishReason::Grammar:
+      return "grammar";
     case FinishReason::None:
       break;
   }
@@ -205,8 +208,9 @@ Error Session::feed_tokens(const std::vector<TokenId>& tokens, bool* stopped) {
                    std::to_string(context) + "-token context are left (" +
                    std::to_string(position_) + " used); call reset() or shorten the prompt");
   TextPrefiller prefiller(decoder_.get());
-  ET_LLM_ASSIGN_OR_RETURN(PrefillResult result,
-                          prefiller.prefill(tokens, position_, &stop_requested_));
+  ET_LLM_ASSIGN_OR_RETURN(
+      PrefillResult result,
+      prefiller.prefill(tokens, position_, stopped ? &stop_requested_ : nullptr));
   stats_.aggregate_model_execution_time_us += result.forward_us;
   position_ += static_cast<int64_t>(result.num_consumed);
   history_.insert(history_.end(), tokens.begin(),
@@ -214,7 +218,9 @@ Error Session::feed_tokens(const std::vector<TokenId>& tokens, bool* stopped) {
   if (result.num_consumed > 0) {
     result.logits.copy_to(last_logits_);
   }
-  *stopped = result.stopped;
+  if (stopped) {
+    *stopped = result.stopped;
+  }
   return Error();
 }
 
@@ -394,9 +400,48 @@ Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& r
 }
 
 Result<std::string> Session::token_text(TokenId token) {
-  const TokenId prev = history_.empty() ? kNoPreviousToken : history_.back();
+  return token_text(history_.empty() ? kNoPreviousToken : history_.back(), token);
+}
+
+Result<std::string> Session::token_text(TokenId prev, TokenId token) {
   ET_LLM_ASSIGN_OR_RETURN(std::string bytes, engine_->tokenizer().decode_token(prev, token));
   return utf8_.push(bytes);
+}
+
+Error Session::advance_forced(const std::vector<TokenId>& forced) {
+  if (forced.empty()) {
+    return Error();
+  }
+  std::vector<TokenId> run;
+  if (pending_token_) {
+    run.push_back(*pending_token_);
+  }
+  run.insert(run.end(), forced.begin(), forced.end() - 1);
+  ET_LLM_CHECK_OK(feed_tokens(run, nullptr));
+  pending_token_ = forced.back();
+  last_logits_.clear();  // the prefill predicted the last forced token: not needed
+  return Error();
+}
+
+Result<std::shared_ptr<GrammarMatcher>> Session::compile_grammar(
+    const GenerationConfig& config) const {
+  if (config.grammar.empty()) {
+    return std::shared_ptr<GrammarMatcher>();
+  }
+  std::shared_ptr<GrammarBackend> backend = grammar_backend();
+  ET_LLM_CHECK(backend != nullptr, NotSupported,
+               "GenerationConfig.grammar needs a grammar backend: install llguidance (pip "
+               "install llguidance) for et_llm's Python package, or set_grammar_backend() in C++");
+  GrammarRequest request;
+  request.grammar_type = config.grammar_type;
+  request.grammar = config.grammar;
+  request.tokenizer = engine_->tokenizer_ptr();
+  request.eos_ids.assign(engine_->eos_ids().begin(), engine_->eos_ids().end());
+  std::sort(request.eos_ids.begin(), request.eos_ids.end());
+  request.vocab_size = static_cast<size_t>(engine_->vocab_size());
+  ET_LLM_ASSIGN_OR_RETURN(std::unique_ptr<GrammarMatcher> matcher, backend->compile(request));
+  ET_LLM_CHECK(matcher != nullptr, Internal, "the grammar backend returned no matcher");
+  return std::shared_ptr<GrammarMatcher>(std::move(matcher));
 }
 
 Result<DecodeResult> Session::decode_one(const SamplingConfig& sampling) {

@@ -6,6 +6,7 @@ Both spellings work: `--top-k` and HF's `--top_k`, `--max-new-tokens` and `--max
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from et_llm.errors import InvalidArgumentError
@@ -44,6 +45,41 @@ def add_sampling_arguments(parser: argparse.ArgumentParser, max_new_tokens: int)
         help="extra token id that ends generation (repeatable)",
     )
     group.add_argument("--ignore-eos", action="store_true", help="do not stop at EOS")
+    structured = group.add_mutually_exclusive_group()
+    structured.add_argument(
+        "--json-schema",
+        metavar="FILE|JSON",
+        help="the output is JSON valid under this schema (a file, or the schema itself)",
+    )
+    structured.add_argument("--regex", metavar="PATTERN", help="the output matches this regex")
+    structured.add_argument(
+        "--grammar",
+        type=Path,
+        metavar="FILE",
+        help="the output follows this grammar: Lark, or GBNF for a .gbnf file",
+    )
+
+
+def _structured(args: argparse.Namespace) -> tuple[str, str]:
+    """(grammar, grammar_type) of --json-schema / --regex / --grammar, or ("", "")."""
+    if getattr(args, "json_schema", None):
+        text = args.json_schema
+        if not text.lstrip().startswith("{"):
+            path = Path(text).expanduser()
+            if not path.is_file():
+                raise InvalidArgumentError(
+                    f"--json-schema: no such file, nor a JSON object: {text}"
+                )
+            text = path.read_text(encoding="utf-8")
+        return text, "json_schema"
+    if getattr(args, "regex", None):
+        return args.regex, "regex"
+    if getattr(args, "grammar", None):
+        if not args.grammar.is_file():
+            raise InvalidArgumentError(f"--grammar: no such file: {args.grammar}")
+        kind = "gbnf" if args.grammar.suffix == ".gbnf" else "lark"
+        return args.grammar.read_text(encoding="utf-8"), kind
+    return "", ""
 
 
 _PASSED_THROUGH = (
@@ -74,5 +110,6 @@ def generation_config(args: argparse.Namespace) -> Any:
     config.stop = list(args.stop)
     config.stop_token_ids = list(args.stop_token_id)
     config.ignore_eos = args.ignore_eos
+    config.grammar, config.grammar_type = _structured(args)
     config.validate()
     return config

@@ -99,15 +99,11 @@ def create_app(config: ServerConfig) -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
         model = pick(body.model, request)
-        if body.response_format is not None and body.response_format.type != "text":
-            raise bad_request(
-                f"response_format {body.response_format.type!r} is not supported by this "
-                "server yet",
-                "response_format",
-            )
         prompt = model.chat_prompt(body)
         top = body.top_logprobs or 0
-        configs = model.generation_configs(body, prompt, body.token_limit(), body.logprobs, top)
+        configs = model.generation_configs(
+            body, prompt, body.token_limit(), body.logprobs, top, _grammar(body)
+        )
         return await _respond(model, Plan(prompt, configs), body, request, "chat", top, "")
 
     @app.post("/v1/completions")
@@ -126,6 +122,17 @@ def create_app(config: ServerConfig) -> FastAPI:
         )
 
     return app
+
+
+def _grammar(body: ChatCompletionRequest) -> tuple[str, str]:
+    """response_format as GenerationConfig's (grammar, grammar_type)."""
+    form = body.response_format
+    if form is None or form.type == "text":
+        return "", ""
+    if form.type == "json_object":
+        return json.dumps({"type": "object"}), "json_schema"
+    schema = form.json_schema.schema_ if form.json_schema else None
+    return json.dumps(schema if schema is not None else {}), "json_schema"
 
 
 def _model_card(model: ServedModel) -> dict[str, Any]:

@@ -25,7 +25,13 @@ T = TypeVar("T")
 TokenStep = tuple[int, float | None, list[tuple[int, float]]]
 
 # OpenAI's finish reasons for et_llm's.
-FINISH_REASONS = {"eos": "stop", "stop_string": "stop", "length": "length", "stopped": "stop"}
+FINISH_REASONS = {
+    "eos": "stop",
+    "stop_string": "stop",
+    "grammar": "stop",
+    "length": "length",
+    "stopped": "stop",
+}
 
 
 @dataclass

@@ -124,6 +124,7 @@ class ServedModel:
         limit: int | None,
         logprobs: bool,
         top_logprobs: int,
+        grammar: tuple[str, str] = ("", ""),
     ) -> list:
         """One GenerationConfig per choice; a prompt that leaves no room is refused."""
         import et_llm
@@ -161,6 +162,8 @@ class ServedModel:
                     stop=request.stop_strings(),
                     logprobs=logprobs,
                     top_logprobs=top_logprobs,
+                    grammar=grammar[0],
+                    grammar_type=grammar[1],
                 )
             )
         return configs
