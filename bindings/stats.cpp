@@ -26,6 +26,8 @@ void bind_stats(py::module_& m) {
       .def_readwrite("decode_time_us", &Stats::decode_time_us)
       .def_readwrite("decode_forward_time_us", &Stats::decode_forward_time_us)
       .def_readwrite("aggregate_sampling_time_us", &Stats::aggregate_sampling_time_us)
+      .def_readwrite("grammar_time_us", &Stats::grammar_time_us)
+      .def_readwrite("num_forced_tokens", &Stats::num_forced_tokens)
       .def_readwrite("aggregate_model_execution_time_us",
                      &Stats::aggregate_model_execution_time_us)
       .def("on_sampling_begin", &Stats::on_sampling_begin)

@@ -95,6 +95,8 @@ class Stats:
     decode_time_us: int
     decode_forward_time_us: int
     aggregate_sampling_time_us: int
+    grammar_time_us: int
+    num_forced_tokens: int
     aggregate_model_execution_time_us: int
     def __init__(self) -> None: ...
     def on_sampling_begin(self) -> None: ...

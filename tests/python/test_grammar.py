@@ -263,3 +263,25 @@ def test_sessions_and_streams_honour_the_grammar(fixture_dir: Path, tokenizer_pa
     streamed = "".join(a.stream("Hello", config))
     whole = b.generate("Hello", config)
     assert streamed == whole and re.fullmatch(DATE, whole)
+
+
+def test_the_cli_constrains_generate(fixture_dir: Path, tokenizer_path: str, tmp_path: Path):
+    from tests.python.cli_helpers import run_cli
+
+    model = ["--model", fixture_dir / "export_llm_dynamic.pte", "--tokenizer", tokenizer_path]
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(SCHEMA))
+    for flag in (str(schema_file), json.dumps(SCHEMA)):
+        done = run_cli("generate", *model, "--json-schema", flag, "--seed", "5", "Hello")
+        assert done.returncode == 0, done.stderr
+        jsonschema.validate(json.loads(done.stdout), SCHEMA)
+    done = run_cli("generate", *model, "--regex", DATE, "--greedy", "Hello")
+    assert done.returncode == 0 and re.fullmatch(DATE, done.stdout.strip()), done.stderr
+    gbnf = tmp_path / "answer.gbnf"
+    gbnf.write_text(GBNF)
+    done = run_cli("generate", *model, "--grammar", gbnf, "Hello")
+    assert done.returncode == 0 and re.fullmatch(GBNF_MATCH, done.stdout.strip()), done.stderr
+    bad = run_cli("generate", *model, "--regex", "a(b", "Hello")
+    assert bad.returncode == 1 and "regex" in bad.stderr
+    both = run_cli("generate", *model, "--regex", "a", "--json-schema", "{}", "Hello")
+    assert both.returncode == 2  # mutually exclusive

@@ -13,6 +13,7 @@
 #include "et_llm/engine.h"
 #include "et_llm/error.h"
 #include "et_llm/generation_config.h"
+#include "et_llm/grammar.h"
 #include "et_llm/io_manager.h"
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"

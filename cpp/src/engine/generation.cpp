@@ -179,7 +179,8 @@ Generation::Generation(Session& session, GenerationConfig config,
       processors_(config_.logits_processors) {
   if (grammar_) {
     processors_.push_back(std::make_shared<detail::GrammarMask>(
-        grammar_, static_cast<size_t>(session_.engine_->vocab_size())));
+        grammar_, static_cast<size_t>(session_.engine_->vocab_size()),
+        &session_.stats_.grammar_time_us));
   }
   session_.generated_.reserve(static_cast<size_t>(max_new_tokens_));
   loop_begin_us_ = time_in_us();
@@ -236,7 +237,9 @@ Result<std::string> Generation::next() {
   if (grammar_ && !want_logprobs) {
     // Forced tokens have no sampling step, so no log-probabilities: with
     // logprobs wanted they are sampled under a one-token mask instead.
+    const int64_t begin = time_in_us();
     Result<std::vector<TokenId>> forced = grammar_->forced_tokens();
+    s.stats_.grammar_time_us += time_in_us() - begin;
     if (!forced.ok()) {
       fail();
       return forced.error();
@@ -285,7 +288,9 @@ Result<std::string> Generation::emit(TokenId prev, TokenId token, FinishReason* 
     return std::string();
   }
   if (grammar_) {
+    const int64_t begin = time_in_us();
     Error err = grammar_->accept(token);
+    s.stats_.grammar_time_us += time_in_us() - begin;
     if (!err.ok()) {
       fail();
       return err;
@@ -337,6 +342,7 @@ Result<std::string> Generation::take_forced(const std::vector<TokenId>& forced) 
     prev = token;
   }
   tokens.resize(taken);
+  s.stats_.num_forced_tokens += static_cast<int64_t>(taken);
   const int64_t forward_begin = time_in_us();
   Error err = s.advance_forced(tokens);
   forward_us_ += time_in_us() - forward_begin;

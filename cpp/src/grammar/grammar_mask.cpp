@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "et_llm/stats.h"
+
 namespace et_llm::detail {
 
 void apply_token_bitmask(const uint32_t* words, size_t num_words, float* logits,
@@ -28,17 +30,20 @@ void apply_token_bitmask(const uint32_t* words, size_t num_words, float* logits,
   }
 }
 
-GrammarMask::GrammarMask(std::shared_ptr<GrammarMatcher> matcher, size_t vocab_size)
-    : matcher_(std::move(matcher)), words_((vocab_size + 31) / 32) {}
+GrammarMask::GrammarMask(std::shared_ptr<GrammarMatcher> matcher, size_t vocab_size,
+                         int64_t* time_us)
+    : matcher_(std::move(matcher)), words_((vocab_size + 31) / 32), time_us_(time_us) {}
 
 Error GrammarMask::process(const std::vector<TokenId>& /*tokens*/, float* logits,
                            size_t vocab_size) {
+  const int64_t begin = time_in_us();
   if (words_.size() * 32 < vocab_size) {
     words_.resize((vocab_size + 31) / 32);
   }
   std::memset(words_.data(), 0, words_.size() * sizeof(uint32_t));
   ET_LLM_CHECK_OK(matcher_->fill_mask(words_.data(), words_.size()));
   apply_token_bitmask(words_.data(), words_.size(), logits, vocab_size);
+  *time_us_ += time_in_us() - begin;
   return Error();
 }
 

@@ -17,12 +17,14 @@ void apply_token_bitmask(const uint32_t* words, size_t num_words, float* logits,
 
 class GrammarMask : public LogitsProcessor {
  public:
-  GrammarMask(std::shared_ptr<GrammarMatcher> matcher, size_t vocab_size);
+  // Adds its time to `*time_us` (the session's Stats).
+  GrammarMask(std::shared_ptr<GrammarMatcher> matcher, size_t vocab_size, int64_t* time_us);
   Error process(const std::vector<TokenId>& tokens, float* logits, size_t vocab_size) override;
 
  private:
   std::shared_ptr<GrammarMatcher> matcher_;
   std::vector<uint32_t> words_;
+  int64_t* time_us_;
 };
 
 }  // namespace et_llm::detail

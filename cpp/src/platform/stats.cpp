@@ -69,6 +69,8 @@ std::string Stats::to_json_string() const {
       << ",\"SCALING_FACTOR_UNITS_PER_SECOND\":" << SCALING_FACTOR_UNITS_PER_SECOND
       << ",\"prefill_time_us\":" << prefill_time_us << ",\"decode_time_us\":" << decode_time_us
       << ",\"decode_forward_time_us\":" << decode_forward_time_us
+      << ",\"grammar_time_us\":" << grammar_time_us
+      << ",\"num_forced_tokens\":" << num_forced_tokens
       << ",\"prefill_tokens_per_second\":" << prefill_tokens_per_second()
       << ",\"decode_tokens_per_second\":" << decode_tokens_per_second() << "}";
   return out.str();
