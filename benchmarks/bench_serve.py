@@ -203,6 +203,9 @@ def llama_command(python: str, gguf: str, port: int, threads: int, context: int)
         str(context),
         "--n_batch",
         "512",
+        # Its default lets a new request cut the running one short; ours run to the end.
+        "--interrupt_requests",
+        "False",
     ]
 
 

@@ -84,6 +84,10 @@ class PyGrammarBackend : public GrammarBackend {
  public:
   explicit PyGrammarBackend(py::object compile) : compile_(std::move(compile)) {}
   ~PyGrammarBackend() override {
+    if (!Py_IsInitialized()) {
+      compile_.release();  // the process is exiting after Python: nothing to free
+      return;
+    }
     py::gil_scoped_acquire gil;
     compile_ = py::object();
   }
@@ -116,6 +120,13 @@ void bind_grammar_backend(py::module_& m) {
                             "eos_ids, vocab_size) -> matcher, or None"));
         }
         set_grammar_backend(std::make_shared<PyGrammarBackend>(compile));
+        // Dropped while Python still runs, not by a static destructor after it.
+        static bool registered = false;
+        if (!registered) {
+          registered = true;
+          py::module_::import("atexit").attr("register")(
+              py::cpp_function([] { set_grammar_backend(nullptr); }));
+        }
       },
       py::arg("compile"),
       "Installs the process-wide grammar backend (None removes it). et_llm.grammar installs "

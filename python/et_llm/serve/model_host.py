@@ -79,9 +79,11 @@ class ServedModel:
             find_sliding_window(spec),
             prompt_cache,
         )
-        probe = self.engine.create_session()
-        self.max_context_len = probe.max_context_len
-        del probe
+        # One session at start: it tells the context length and spares the first request
+        # the cost of creating it.
+        first = self.engine.create_session()
+        self.max_context_len = first.max_context_len
+        self.pool.adopt(first)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)

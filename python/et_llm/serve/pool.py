@@ -115,6 +115,11 @@ class SessionPool:
     def created(self) -> int:
         return self._created
 
+    def adopt(self, session: Session) -> None:
+        """Adds an existing session as a free one."""
+        self._created += 1
+        self._free.append(PooledSession(session))
+
     async def acquire(self, tokens: Sequence[int]) -> PooledSession:
         if self._free:
             return self._take_best(tokens)
