@@ -5,12 +5,12 @@
 #include <et_llm/et_llm.h>
 #include <gtest/gtest.h>
 
-#include "grammar/grammar_mask.h"
-
 #include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "grammar/grammar_mask.h"
 
 namespace {
 

@@ -34,6 +34,7 @@ namespace et_llm {
 namespace detail {
 class MethodSet;
 class StopStringFilter;
+class GrammarMask;
 }  // namespace detail
 class TextDecoderRunner;
 class MultimodalPrefiller;
@@ -264,6 +265,7 @@ class Generation {
   bool done_ = false;
   std::unique_ptr<detail::StopStringFilter> stop_strings_;
   std::shared_ptr<GrammarMatcher> grammar_;
+  std::shared_ptr<detail::GrammarMask> mask_;
   // config_.logits_processors, then the grammar's mask.
   std::vector<std::shared_ptr<LogitsProcessor>> processors_;
   bool echoed_ = false;

@@ -34,8 +34,9 @@ struct Stats {
   int64_t decode_forward_time_us = 0;   // of which inside the model's forward
   int64_t aggregate_sampling_time_us = 0;
   int64_t aggregate_model_execution_time_us = 0;
-  // GenerationConfig::grammar: time in the grammar (masks, taking tokens,
-  // forced tokens) and how many tokens it forced (fed without sampling).
+  // GenerationConfig::grammar: time the grammar added to the steps (taking
+  // tokens, forced tokens, waiting for and applying masks, which are computed
+  // during the forward) and how many tokens it forced (fed without sampling).
   int64_t grammar_time_us = 0;
   int64_t num_forced_tokens = 0;
 

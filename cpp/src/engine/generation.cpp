@@ -178,9 +178,10 @@ Generation::Generation(Session& session, GenerationConfig config,
       grammar_(std::move(grammar)),
       processors_(config_.logits_processors) {
   if (grammar_) {
-    processors_.push_back(std::make_shared<detail::GrammarMask>(
+    mask_ = std::make_shared<detail::GrammarMask>(
         grammar_, static_cast<size_t>(session_.engine_->vocab_size()),
-        &session_.stats_.grammar_time_us));
+        &session_.stats_.grammar_time_us);
+    processors_.push_back(mask_);
   }
   session_.generated_.reserve(static_cast<size_t>(max_new_tokens_));
   loop_begin_us_ = time_in_us();
@@ -249,8 +250,14 @@ Result<std::string> Generation::next() {
     }
   }
   TokenLogprobs logprobs;
+  if (mask_) {
+    mask_->prefetch();  // the mask needs only the tokens so far: computed during the forward
+  }
   auto token = s.advance(sampler_, recent_, processors_, want_logprobs,
                          static_cast<size_t>(config_.top_logprobs), &logprobs);
+  if (mask_) {
+    (void)mask_->join();  // when advance() failed before the mask was applied
+  }
   if (!token.ok()) {
     fail();
     return token.error();

@@ -12,20 +12,24 @@ void apply_token_bitmask(const uint32_t* words, size_t num_words, float* logits,
                          size_t vocab_size) {
   constexpr float kBanned = -std::numeric_limits<float>::infinity();
   for (size_t w = 0; w * 32 < vocab_size; ++w) {
-    const uint32_t word = w < num_words ? words[w] : 0;
     const size_t base = w * 32;
     const size_t count = std::min<size_t>(32, vocab_size - base);
-    if (word == 0xFFFFFFFFu) {
+    // The bits of banned ids; past the buffer (a model vocabulary wider than
+    // the tokenizer's) everything is banned.
+    uint32_t banned = w < num_words ? ~words[w] : 0xFFFFFFFFu;
+    if (count < 32) {
+      banned &= (1u << count) - 1;
+    }
+    if (banned == 0) {
       continue;  // all allowed: the usual case inside free text
     }
-    if (word == 0) {
-      std::fill(logits + base, logits + base + count, kBanned);
+    if (banned == 0xFFFFFFFFu) {
+      std::fill(logits + base, logits + base + 32, kBanned);
       continue;
     }
-    for (size_t bit = 0; bit < count; ++bit) {
-      if (!(word >> bit & 1u)) {
-        logits[base + bit] = kBanned;
-      }
+    while (banned != 0) {
+      logits[base + static_cast<size_t>(__builtin_ctz(banned))] = kBanned;
+      banned &= banned - 1;
     }
   }
 }
@@ -34,14 +38,29 @@ GrammarMask::GrammarMask(std::shared_ptr<GrammarMatcher> matcher, size_t vocab_s
                          int64_t* time_us)
     : matcher_(std::move(matcher)), words_((vocab_size + 31) / 32), time_us_(time_us) {}
 
+GrammarMask::~GrammarMask() { (void)join(); }
+
+Error GrammarMask::fill() {
+  std::memset(words_.data(), 0, words_.size() * sizeof(uint32_t));
+  return matcher_->fill_mask(words_.data(), words_.size());
+}
+
+void GrammarMask::prefetch() {
+  if (!prefetched_.valid()) {
+    prefetched_ = std::async(std::launch::async, [this] { return fill(); });
+  }
+}
+
+Error GrammarMask::join() { return prefetched_.valid() ? prefetched_.get() : Error(); }
+
 Error GrammarMask::process(const std::vector<TokenId>& /*tokens*/, float* logits,
                            size_t vocab_size) {
   const int64_t begin = time_in_us();
   if (words_.size() * 32 < vocab_size) {
+    ET_LLM_CHECK_OK(join());
     words_.resize((vocab_size + 31) / 32);
   }
-  std::memset(words_.data(), 0, words_.size() * sizeof(uint32_t));
-  ET_LLM_CHECK_OK(matcher_->fill_mask(words_.data(), words_.size()));
+  ET_LLM_CHECK_OK(prefetched_.valid() ? join() : fill());
   apply_token_bitmask(words_.data(), words_.size(), logits, vocab_size);
   *time_us_ += time_in_us() - begin;
   return Error();
