@@ -47,11 +47,11 @@ void bind_generation_config(py::module_& m) {
            py::arg("num_bos") = 0, py::arg("num_eos") = 0, py::arg("ignore_eos") = false,
            py::arg("seed") = -1, py::arg("stop_token_ids") = std::vector<int64_t>{},
            py::arg("stop") = std::vector<std::string>{}, py::arg("top_k") = 0,
-           py::arg("top_p") = 1.0f, py::arg("min_p") = 0.0f,
-           py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
-           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
-           py::arg("logits_processors") = py::none(), py::arg("logprobs") = false,
-           py::arg("top_logprobs") = 0, py::arg("grammar") = "", py::arg("grammar_type") = "")
+           py::arg("top_p") = 1.0f, py::arg("min_p") = 0.0f, py::arg("repetition_penalty") = 1.0f,
+           py::arg("frequency_penalty") = 0.0f, py::arg("presence_penalty") = 0.0f,
+           py::arg("penalty_last_n") = 64, py::arg("logits_processors") = py::none(),
+           py::arg("logprobs") = false, py::arg("top_logprobs") = 0, py::arg("grammar") = "",
+           py::arg("grammar_type") = "")
       .def_readwrite("echo", &GenerationConfig::echo)
       .def_readwrite("max_new_tokens", &GenerationConfig::max_new_tokens)
       .def_readwrite("warming", &GenerationConfig::warming)

@@ -64,9 +64,9 @@ py::list generated_steps(const Session& session, size_t start) {
   py::list steps;
   for (size_t i = start; i < tokens.size(); ++i) {
     const bool scored = i < logprobs.size();
-    steps.append(py::make_tuple(tokens[i], scored ? py::object(py::float_(logprobs[i].logprob))
-                                                  : py::object(py::none()),
-                                scored ? top_list(logprobs[i].top) : py::list()));
+    steps.append(py::make_tuple(
+        tokens[i], scored ? py::object(py::float_(logprobs[i].logprob)) : py::object(py::none()),
+        scored ? top_list(logprobs[i].top) : py::list()));
   }
   return steps;
 }

@@ -18,8 +18,7 @@ void bind_stats(py::module_& m) {
       .def_readwrite("first_token_ms", &Stats::first_token_ms)
       .def_readwrite("inference_end_ms", &Stats::inference_end_ms)
       .def_readwrite("aggregate_sampling_time_ms", &Stats::aggregate_sampling_time_ms)
-      .def_readwrite("aggregate_model_execution_time_ms",
-                     &Stats::aggregate_model_execution_time_ms)
+      .def_readwrite("aggregate_model_execution_time_ms", &Stats::aggregate_model_execution_time_ms)
       .def_readwrite("num_prompt_tokens", &Stats::num_prompt_tokens)
       .def_readwrite("num_generated_tokens", &Stats::num_generated_tokens)
       .def_readwrite("prefill_time_us", &Stats::prefill_time_us)
@@ -28,8 +27,7 @@ void bind_stats(py::module_& m) {
       .def_readwrite("aggregate_sampling_time_us", &Stats::aggregate_sampling_time_us)
       .def_readwrite("grammar_time_us", &Stats::grammar_time_us)
       .def_readwrite("num_forced_tokens", &Stats::num_forced_tokens)
-      .def_readwrite("aggregate_model_execution_time_us",
-                     &Stats::aggregate_model_execution_time_us)
+      .def_readwrite("aggregate_model_execution_time_us", &Stats::aggregate_model_execution_time_us)
       .def("on_sampling_begin", &Stats::on_sampling_begin)
       .def("on_sampling_end", &Stats::on_sampling_end)
       .def("reset", &Stats::reset, py::arg("all_stats") = false)

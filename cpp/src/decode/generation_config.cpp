@@ -1,10 +1,10 @@
 #include "et_llm/generation_config.h"
 
-#include "et_llm/grammar.h"
-
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+
+#include "et_llm/grammar.h"
 
 namespace et_llm {
 
@@ -72,8 +72,8 @@ Error GenerationConfig::validate() const {
     return bad("top_logprobs must be >= 0, got " + std::to_string(top_logprobs));
   }
   if (!grammar.empty() && !is_grammar_type(grammar_type)) {
-    return bad("grammar_type must be one of " + grammar_type_names() + " when a grammar is given, got '" +
-               grammar_type + "'");
+    return bad("grammar_type must be one of " + grammar_type_names() +
+               " when a grammar is given, got '" + grammar_type + "'");
   }
   for (const auto& processor : logits_processors) {
     if (!processor) {

@@ -5,10 +5,10 @@
 #include <algorithm>
 
 #include "decode/stop_string_filter.h"
-#include "grammar/grammar_mask.h"
 #include "engine/busy_guard.h"
 #include "et_llm/session.h"
 #include "et_llm/text_decoder_runner.h"
+#include "grammar/grammar_mask.h"
 
 namespace et_llm {
 
@@ -323,7 +323,7 @@ Result<std::string> Generation::take_forced(const std::vector<TokenId>& forced) 
   Session& s = session_;
   const size_t room = static_cast<size_t>(max_new_tokens_ - produced_);
   std::vector<TokenId> tokens(forced.begin(), forced.begin() + std::min(forced.size(), room));
-  TokenId prev = s.pending_token_  ? *s.pending_token_
+  TokenId prev = s.pending_token_     ? *s.pending_token_
                  : s.history_.empty() ? kNoPreviousToken
                                       : s.history_.back();
   if (produced_ == 0) {
