@@ -52,6 +52,12 @@ void bind_generation_config(py::module_& m) {
            py::arg("penalty_last_n") = 64, py::arg("logits_processors") = py::none(),
            py::arg("logprobs") = false, py::arg("top_logprobs") = 0, py::arg("grammar") = "",
            py::arg("grammar_type") = "")
+      // copy.copy / copy.deepcopy (logits processors are shared, as Python objects are).
+      .def("__copy__", [](const GenerationConfig& self) { return GenerationConfig(self); })
+      .def(
+          "__deepcopy__",
+          [](const GenerationConfig& self, py::dict) { return GenerationConfig(self); },
+          py::arg("memo"))
       .def_readwrite("echo", &GenerationConfig::echo)
       .def_readwrite("max_new_tokens", &GenerationConfig::max_new_tokens)
       .def_readwrite("warming", &GenerationConfig::warming)

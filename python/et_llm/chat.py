@@ -3,6 +3,7 @@ only the new part of the conversation prefilled each turn (the KV cache keeps th
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,7 +110,8 @@ class ChatSession:
             self.runner.reset()
             self._in_cache = ""
         new_text = prompt[len(self._in_cache) :]
-        config = config or GenerationConfig(temperature=0.0)
+        # A copy: the caller's config stays as it was.
+        config = copy.copy(config) if config is not None else GenerationConfig(temperature=0.0)
         config.echo = False
         reply = self.runner.generate(new_text, config, on_piece)
         self.messages = [*messages, {"role": "assistant", "content": reply}]

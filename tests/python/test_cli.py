@@ -212,6 +212,9 @@ def test_pull_list_needs_no_preparation(tmp_path):
         (["pull", "no-such-model"], "unknown model"),
         (["pull", "gemma3-270m", "--variant", "int2"], "no variant"),
         (["export", "missing_dir"], "no such model"),
+        (["chat", "-m", "MODEL", "--tokenizer-config", "/nope.json"], "no such file"),
+        (["generate", "-m", "MODEL", "--tokenizer", "/nope.json", "hi"], "no such file"),
+        (["generate", "-m", "MODEL", "--variant", "8da4w", "hi"], "--variant"),
     ],
 )
 def test_bad_input_gives_one_clear_line(args, message, model, tmp_path):
@@ -232,3 +235,20 @@ def test_inspect_rejects_a_file_that_is_not_a_program(tokenizer_path):
 def test_usage_errors_exit_2():
     assert run_cli("frobnicate").returncode == 2
     assert run_cli("generate", "--max-new-tokens", "many", "hi").returncode == 2
+
+
+def test_an_empty_prompt_on_stdin_is_refused(model, tokenizer_path):
+    result = run_cli("generate", "-m", model, "--tokenizer", tokenizer_path, stdin="")
+    assert result.returncode == 1 and "empty" in result.stderr
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("et-llm ")
+
+
+def test_chat_session_leaves_the_callers_config_alone(model, tokenizer_path, fixture_dir):
+    runner = et_llm.TextLLMRunner(str(model), tokenizer_path)
+    config = et_llm.GenerationConfig(echo=True, max_new_tokens=3, temperature=0.0)
+    et_llm.ChatSession(runner, tokenizer_config=fixture_dir).send("hi", config)
+    assert config.echo is True

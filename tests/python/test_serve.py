@@ -67,6 +67,7 @@ def test_models_health_and_metrics(base_url: str, client):
     page = httpx.get(f"{root}/metrics")
     assert page.status_code == 200 and "text/plain" in page.headers["content-type"]
     assert metric(page.text, "et_llm_max_sessions", MODEL) == 2
+    assert metric(page.text, "et_llm_sessions", MODEL) == 2  # all made at start
 
 
 def test_greedy_chat_equals_the_runner(client, spec: ModelSpec, runner):
@@ -362,3 +363,13 @@ def test_response_format_constrains_the_answer(client):
                 "json_schema": {"name": "bad", "schema": {"type": "frobnicate"}},
             },
         )
+
+
+def test_lazy_sessions_are_made_when_first_needed(spec: ModelSpec):
+    config = ServerConfig([spec], sessions=3, preload_sessions=False)
+    with running_server(config) as url:
+        root = url.removesuffix("/v1")
+        assert metric(httpx.get(f"{root}/metrics").text, "et_llm_sessions", MODEL) == 1
+        client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+        assert client.completions.create(model=MODEL, prompt="Hi", max_tokens=2).choices
+        assert metric(httpx.get(f"{root}/metrics").text, "et_llm_sessions", MODEL) == 1

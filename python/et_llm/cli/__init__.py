@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="CPU threads for the model (default: one per physical core)",
     )
+    parser.add_argument("--version", action="version", version=_version())
     parser.add_argument(
         "--log-level",
         choices=("debug", "info", "error"),
@@ -79,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"et-llm {version('et_llm')}"
+    except PackageNotFoundError:  # a source checkout
+        return "et-llm (not installed)"
 
 
 def _unavailable(name: str) -> Callable[[argparse.Namespace], int]:

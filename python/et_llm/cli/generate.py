@@ -42,7 +42,10 @@ def _prompt(args: argparse.Namespace) -> str:
         return str(args.prompt)
     if sys.stdin.isatty():
         raise InvalidArgumentError("no prompt: pass one as an argument or on stdin")
-    return sys.stdin.read().rstrip("\n")
+    text = sys.stdin.read().rstrip("\n")
+    if not text:
+        raise InvalidArgumentError("the prompt on stdin is empty")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:

@@ -52,9 +52,19 @@ def select_model(args: argparse.Namespace) -> SelectedModel:
     """Files for `args.model`, preparing a known model when its cache lacks them."""
     name = str(args.model)
     path = Path(name).expanduser()
+    for flag, given in (
+        ("--tokenizer", args.tokenizer),
+        ("--tokenizer-config", args.tokenizer_config),
+    ):
+        if given is not None and not Path(given).expanduser().is_file():
+            raise NotFoundError(f"{flag}: no such file: {given}")
     if path.suffix == ".pte" or path.is_file():
         if not path.is_file():
             raise NotFoundError(f"model file not found: {path}")
+        if args.variant:
+            raise InvalidArgumentError(
+                f"--variant {args.variant} names a variant of a known model, not of {path}"
+            )
         tokenizer = args.tokenizer or _next_to(
             path, ("tokenizer.json", "tokenizer.model", "tokenizer.bin")
         )

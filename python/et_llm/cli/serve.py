@@ -57,6 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="prefill every prompt whole instead of reusing a session's matching prefix",
     )
+    http.add_argument(
+        "--lazy-sessions",
+        action="store_true",
+        help="create sessions when first needed (default: all at start, so none delays a request)",
+    )
     http.add_argument("--access-log", action="store_true", help="log each request on stderr")
     ray = parser.add_argument_group("Ray Serve")
     ray.add_argument("--ray", action="store_true", help="run as a Ray Serve application")
@@ -110,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         args.queue,
         args.global_threads,
         prompt_cache=not args.no_prompt_cache,
+        preload_sessions=not args.lazy_sessions,
     )
     if args.ray:
         from et_llm.serve.ray_deployment import serve_with_ray

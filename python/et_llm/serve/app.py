@@ -45,7 +45,13 @@ def load_models(config: ServerConfig, metrics: Metrics) -> dict[str, ServedModel
     models = {}
     for spec in config.models:
         model = ServedModel(
-            spec, metrics, config.sessions, config.max_waiting, config.threads, config.prompt_cache
+            spec,
+            metrics,
+            config.sessions,
+            config.max_waiting,
+            config.threads,
+            config.prompt_cache,
+            config.preload_sessions,
         )
         models[spec.name] = model
         metrics.pools[spec.name] = model.pool

@@ -57,6 +57,7 @@ class ServedModel:
         max_waiting: int,
         threads: int | None,
         prompt_cache: bool = True,
+        preload_sessions: bool = True,
     ) -> None:
         import et_llm
 
@@ -79,11 +80,13 @@ class ServedModel:
             find_sliding_window(spec),
             prompt_cache,
         )
-        # One session at start: it tells the context length and spares the first request
-        # the cost of creating it.
+        # Sessions made now never delay a request, and a pool that does not fit in memory
+        # fails here rather than under load. Lazily, only the first is made now.
         first = self.engine.create_session()
         self.max_context_len = first.max_context_len
         self.pool.adopt(first)
+        for _ in range(sessions - 1 if preload_sessions else 0):
+            self.pool.adopt(self.engine.create_session())
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
