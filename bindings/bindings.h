@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 
 #include "et_llm/error.h"
+#include "et_llm/llm_metadata.h"
 #include "et_llm/multimodal_input.h"
 #include "et_llm/tokenizer.h"
 
@@ -42,6 +43,9 @@ std::shared_ptr<Tokenizer> tokenizer_from_python(const py::object& tokenizer);
 
 // A MultimodalInput or a list of them (InvalidArgument otherwise).
 std::vector<MultimodalInput> inputs_from(const py::object& inputs);
+
+// Metadata for Python: upstream's flat ints, lists for multi-value methods.
+py::dict metadata_dict(const LlmMetadata& metadata);
 
 void bind_errors(py::module_& m);
 void bind_generation_config(py::module_& m);

@@ -242,7 +242,7 @@ void bind_io_manager(py::module_& m) {
       .def_readonly("prefill_method", &ProgramInfo::prefill_method)
       .def_readonly("decode_method", &ProgramInfo::decode_method)
       .def_property_readonly("metadata",
-                             [](const ProgramInfo& self) { return self.metadata.to_map(); })
+                             [](const ProgramInfo& self) { return metadata_dict(self.metadata); })
       .def(
           "method_meta",
           [](const ProgramInfo& self, const std::string& method) {

@@ -140,7 +140,7 @@ void bind_multimodal_runner(py::module_& m) {
       .def_property_readonly("generated_tokens", &MultimodalRunner::generated_tokens)
       .def_property_readonly("position", &MultimodalRunner::position)
       .def_property_readonly("metadata",
-                             [](const MultimodalRunner& self) { return self.metadata().to_map(); })
+                             [](const MultimodalRunner& self) { return metadata_dict(self.metadata()); })
       .def_property_readonly("stats", [](const MultimodalRunner& self) { return self.stats(); })
       .def_property_readonly("tokenizer",
                              [](const MultimodalRunner& self) { return self.tokenizer_ptr(); })

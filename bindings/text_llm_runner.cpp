@@ -159,7 +159,7 @@ void bind_text_llm_runner(py::module_& m) {
       .def_property_readonly("position", &TextLLMRunner::position,
                              "Context positions taken by the conversation so far.")
       .def_property_readonly("metadata",
-                             [](const TextLLMRunner& self) { return self.metadata().to_map(); })
+                             [](const TextLLMRunner& self) { return metadata_dict(self.metadata()); })
       .def_property_readonly("stats", [](const TextLLMRunner& self) { return self.stats(); })
       .def_property_readonly(
           "tokenizer",
@@ -174,7 +174,7 @@ void bind_text_llm_runner(py::module_& m) {
   m.def(
       "get_llm_metadata",
       [](const py::object& model_path) {
-        return unwrap(get_llm_metadata(path_from(model_path))).to_map();
+        return metadata_dict(unwrap(get_llm_metadata(path_from(model_path))));
       },
       py::arg("model_path"), "The constant (metadata) methods of a .pte, by name.");
   m.def("set_num_threads", [](size_t n) { check(set_num_threads(n)); }, py::arg("num_threads"));

@@ -315,3 +315,14 @@ class TestBadInput:
     def test_empty_prompt_without_history(self, runner):
         with pytest.raises(et_llm.InvalidArgumentError):
             runner.generate_tokens([], greedy_config(3))
+
+
+def test_metadata_gives_every_value_of_a_multi_value_method(fixture_dir, manifest):
+    path = str(fixture_dir / "export_llm_dynamic.pte")
+    eos = sorted(manifest["tokenizer"]["eos_ids"])
+    described = et_llm.inspect_program(path, load_methods=False)["methods"]["get_eos_ids"]
+    assert sorted(described["constant_values"]) == eos and len(eos) > 1
+    runner = et_llm.TextLLMRunner(path, str(fixture_dir / "tokenizer.json"))
+    for metadata in (runner.metadata, et_llm.get_llm_metadata(path)):
+        assert sorted(metadata["get_eos_ids"]) == eos
+        assert isinstance(metadata["get_max_context_len"], int)
