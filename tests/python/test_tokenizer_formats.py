@@ -609,6 +609,12 @@ FUZZ_HARNESS = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_tokenizers.p
 @pytest.mark.parametrize(("target", "runs"), [("load", 1500), ("encode", 3000)])
 def test_fuzz_short_run(tmp_path, target, runs):
     pytest.importorskip("atheris")
+    import resource
+
+    # libFuzzer's RSS is the process's peak, and Linux carries a parent's peak into a
+    # child across fork and exec: this test process's own (models loaded by other tests)
+    # would count as the harness's. Its default 2 GiB budget is therefore on top of that.
+    inherited_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     result = subprocess.run(
         [
             sys.executable,
@@ -618,6 +624,7 @@ def test_fuzz_short_run(tmp_path, target, runs):
             f"-runs={runs}",
             "-seed=1",
             f"-artifact_prefix={tmp_path}/",
+            f"-rss_limit_mb={inherited_mb + 2048}",
         ],
         capture_output=True,
         text=True,
