@@ -143,7 +143,10 @@ def plan(args: argparse.Namespace) -> tuple[list[Target], dict[str, str]]:
                 skipped[engine] = f"{python}: {problem}"
     targets: list[Target] = []
     ggufs: dict[str, str] = {}
-    for group, label, pte, tokenizer, gguf in _resolve_models(args):
+    files = _resolve_models(args)
+    if args.prompt == DEFAULT_PROMPT:
+        _fit_default_prompt(args, [(pte, tokenizer) for _, _, pte, tokenizer, _ in files])
+    for group, label, pte, tokenizer, gguf in files:
         if "et_llm" in engines:
             targets.append(Target(label, group, "et_llm", pte, tokenizer, sys.executable))
         if "upstream" in engines and "upstream" not in skipped:
@@ -158,6 +161,33 @@ def plan(args: argparse.Namespace) -> tuple[list[Target], dict[str, str]]:
             label = f"{group} {Path(gguf).name}"
             targets.append(Target(label, group, "llama.cpp", gguf, None, llama_python))
     return targets, skipped
+
+
+def _fit_default_prompt(args: argparse.Namespace, files: list[tuple[str, str]]) -> None:
+    """Shortens the default prompt and --new-tokens to what the smallest context holds (a
+    tiny test model's 128 positions, say), and says so; a prompt of the user's is theirs."""
+    import et_llm
+
+    for pte, tokenizer in files:
+        metadata = et_llm.get_llm_metadata(pte)
+        context = int(metadata.get("get_max_context_len") or metadata.get("get_max_seq_len"))
+        tokenizer_of = et_llm.load_tokenizer(tokenizer)
+
+        def prompt_tokens(text: str, tok: et_llm.Tokenizer = tokenizer_of) -> int:
+            return len(tok.encode(text, bos=1))
+
+        if prompt_tokens(args.prompt) + args.new_tokens < context:
+            continue
+        args.new_tokens = max(2, min(args.new_tokens, context // 4))
+        words = args.prompt.split(" ")
+        while len(words) > 1 and prompt_tokens(" ".join(words)) + args.new_tokens >= context:
+            words.pop()
+        args.prompt = " ".join(words)
+        print(
+            f"[bench] {Path(pte).name} holds {context} positions: the default prompt cut to "
+            f"{prompt_tokens(args.prompt)} tokens, {args.new_tokens} new tokens",
+            file=sys.stderr,
+        )
 
 
 def _run_target(target: Target, args: argparse.Namespace, threads: int) -> dict[str, Any]:

@@ -136,3 +136,27 @@ def test_llama_cpp_target_uses_the_gguf(fixture_dir: Path, tmp_path: Path):
         assert engines == ["et_llm", "llama.cpp"] and targets[1].model == str(gguf)
     else:
         assert engines == ["et_llm"] and "llama_cpp" in skipped["llama.cpp"]
+
+
+def test_the_default_prompt_is_cut_to_a_small_context(fixture_dir: Path):
+    # No --prompt: the default one is longer than this model's 128 positions with 64 tokens.
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "et_llm.bench",
+            "--model",
+            str(fixture_dir / "export_llm_dynamic.pte"),
+            "--engines",
+            "et_llm",
+            "--repeats",
+            "1",
+            "--rounds",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "holds 128 positions: the default prompt cut to" in done.stderr
