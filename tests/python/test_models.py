@@ -117,3 +117,28 @@ def test_an_exported_file_without_the_metadata_methods_is_rejected(
     with pytest.raises(et_llm.InvalidProgramError):
         pipeline.run_steps(tmp_path, [Step("export", "junk", ("model.pte",), {"v": 2})])
     assert cache.step_problem(tmp_path, "export", {"v": 2}) == "not done"
+
+
+def test_a_preparation_waiting_for_another_says_so(tmp_path: Path, capsys):
+    import threading
+    import time
+
+    entered = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with pipeline.exclusive(tmp_path):
+            entered.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert entered.wait(10)
+    threading.Timer(0.3, release.set).start()
+    begin = time.monotonic()
+    with pipeline.exclusive(tmp_path):
+        waited = time.monotonic() - begin
+    thread.join()
+    err = capsys.readouterr().err
+    assert "waiting for another preparation" in err and "finished" in err
+    assert waited >= 0.2

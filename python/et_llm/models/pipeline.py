@@ -19,7 +19,13 @@ def exclusive(model_dir: Path) -> Iterator[None]:
     """One preparation of a directory at a time (two processes would corrupt each other)."""
     model_dir.mkdir(parents=True, exist_ok=True)
     with (model_dir / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # Silence here would look like a hang: say whom we wait for.
+            log(f"waiting for another preparation of {model_dir} to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            log("the other preparation finished; going on")
         yield
 
 
