@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from et_llm.errors import InvalidArgumentError
+from et_llm.errors import ContextLengthExceededError, InvalidArgumentError
 from et_llm.tokenizer_config import chat_template_of, read_tokenizer_config, special_tokens_of
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ class ChatSession:
         if system:
             self.messages.append({"role": "system", "content": system})
         self._in_cache = ""  # rendered text the KV cache holds
+        self.dropped_turns = 0  # messages dropped to fit the context
         runner.reset()
 
     def render(self, messages: list[Message], add_generation_prompt: bool) -> str:
@@ -100,10 +101,15 @@ class ChatSession:
         config: GenerationConfig | None = None,
         on_piece: Callable[[str], object] | None = None,
     ) -> str:
-        """Adds a user message, generates the assistant's reply, and returns it."""
+        """Adds a user message, generates the assistant's reply, and returns it.
+
+        When the conversation and the reply's room (``max_new_tokens``, at least a quarter
+        of the context when unbounded) no longer fit the context, the oldest turns are
+        dropped first (``dropped_turns`` counts them; the system message stays);
+        ContextLengthExceededError when even the new message alone does not fit."""
         from et_llm._et_llm import GenerationConfig
 
-        messages = [*self.messages, {"role": "user", "content": content}]
+        messages = self._fitting([*self.messages, {"role": "user", "content": content}], config)
         prompt = self.render(messages, add_generation_prompt=True)
         if not prompt.startswith(self._in_cache):
             # The template rewrote earlier turns: start the cache over.
@@ -119,6 +125,30 @@ class ChatSession:
         # ended the reply is fed at the start of the next turn).
         self._in_cache = prompt + self.runner.tokenizer.decode(self.runner.generated_tokens)
         return reply
+
+    def _fitting(self, messages: list[Message], config: GenerationConfig | None) -> list[Message]:
+        context = self.runner.session.max_context_len
+        wanted = config.max_new_tokens if config is not None else -1
+        room = wanted if wanted > 0 else max(1, context // 4)
+        encode = self.runner.tokenizer.encode
+
+        def fits(candidate: list[Message]) -> bool:
+            text = self.render(candidate, add_generation_prompt=True)
+            return len(encode(text)) + room <= context
+
+        system = [m for m in messages[:1] if m["role"] == "system"]
+        turns = messages[len(system) :]
+        while not fits(system + turns):
+            if len(turns) <= 1:
+                raise ContextLengthExceededError(
+                    f"the message needs more than the {context}-token context holds with "
+                    f"{room} tokens left for the reply"
+                )
+            # A user turn and the assistant's reply go together.
+            drop = 2 if len(turns) > 2 and turns[1]["role"] == "assistant" else 1
+            turns = turns[drop:]
+            self.dropped_turns += drop
+        return system + turns
 
     def reset(self) -> None:
         """Forgets the conversation (keeps the system message)."""

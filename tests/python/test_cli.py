@@ -252,3 +252,41 @@ def test_chat_session_leaves_the_callers_config_alone(model, tokenizer_path, fix
     config = et_llm.GenerationConfig(echo=True, max_new_tokens=3, temperature=0.0)
     et_llm.ChatSession(runner, tokenizer_config=fixture_dir).send("hi", config)
     assert config.echo is True
+
+
+def test_chat_drops_the_oldest_turns_when_the_context_fills(model, tokenizer_path, fixture_dir):
+    # Six turns of 24 new tokens each overflow the fixture's 128 positions.
+    turns = [f"turn {i} says hello there" for i in range(6)]
+    result = run_cli(
+        "chat", "-m", model, "--greedy", "--max-new-tokens", 24, stdin="\n".join(turns) + "\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) >= 6
+    assert "[context full: dropped the" in result.stderr
+    runner = et_llm.TextLLMRunner(model, tokenizer_path)
+    session = et_llm.ChatSession(runner, tokenizer_config=fixture_dir)
+    for turn in turns:
+        session.send(turn, greedy_config(24))
+    assert session.dropped_turns > 0
+    assert session.messages[-2]["content"] == turns[-1]
+    with pytest.raises(et_llm.ContextLengthExceededError):
+        session.send("word " * 200, greedy_config(24))
+
+
+def test_ctrl_c_ends_the_reply_and_the_chat_goes_on(model, tokenizer_path, fixture_dir):
+    runner = et_llm.TextLLMRunner(model, tokenizer_path)
+    session = et_llm.ChatSession(runner, tokenizer_config=fixture_dir)
+    calls = []
+
+    def interrupt(piece: str) -> None:
+        calls.append(piece)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        session.send("hello", greedy_config(12), interrupt)
+    # The interrupted turn is taken back: the conversation is as before it.
+    assert session.messages == [] and runner.session.position() == 0
+    fresh = et_llm.ChatSession(
+        et_llm.TextLLMRunner(model, tokenizer_path), tokenizer_config=fixture_dir
+    )
+    assert session.send("hello", greedy_config(12)) == fresh.send("hello", greedy_config(12))

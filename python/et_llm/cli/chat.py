@@ -36,20 +36,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _ask(interactive: bool) -> str | None:
     if interactive:
-        print(">>> ", end="", file=sys.stderr, flush=True)
+        try:
+            return input(">>> ")  # readline: line editing and history
+        except EOFError:
+            return None
     line = sys.stdin.readline()
     return None if line == "" else line.rstrip("\n")
 
 
 def run(args: argparse.Namespace) -> int:
-
     config = generation_config(args)
     model = select_model(args)
     runner = open_runner(model, args.global_threads)
     session = open_chat(runner, model, args.system)
     interactive = sys.stdin.isatty()
     if interactive:
-        print("Chat started: /reset to start over, /exit to leave.", file=sys.stderr)
+        import readline  # noqa: F401  (input() gains line editing and history)
+
+        print(
+            "Chat started: /reset to start over, /exit to leave; Ctrl-C ends a reply.",
+            file=sys.stderr,
+        )
     while (line := _ask(interactive)) is not None:
         text = line.strip()
         if not text:
@@ -60,8 +67,25 @@ def run(args: argparse.Namespace) -> int:
             session.reset()
             print("[conversation reset]", file=sys.stderr, flush=True)
             continue
-        session.send(text, config, lambda piece: print(piece, end="", flush=True))
+        dropped = session.dropped_turns
+        try:
+            session.send(text, config, lambda piece: print(piece, end="", flush=True))
+        except KeyboardInterrupt:
+            # Ctrl-C ends this reply (the turn is taken back); Ctrl-C at the prompt exits.
+            print("\n[reply interrupted]", file=sys.stderr, flush=True)
+            continue
         print(flush=True)
+        if session.dropped_turns > dropped:
+            print(
+                f"[context full: dropped the {session.dropped_turns - dropped} oldest "
+                "message(s) of the conversation]",
+                file=sys.stderr,
+                flush=True,
+            )
+        if runner.session.finish_reason == "length" and runner.session.position() >= (
+            runner.session.max_context_len
+        ):
+            print("[the reply was cut: the context is full]", file=sys.stderr, flush=True)
         if args.stats:
             print_stats(runner.stats)
     return 0
