@@ -290,3 +290,12 @@ def test_ctrl_c_ends_the_reply_and_the_chat_goes_on(model, tokenizer_path, fixtu
         et_llm.TextLLMRunner(model, tokenizer_path), tokenizer_config=fixture_dir
     )
     assert session.send("hello", greedy_config(12)) == fresh.send("hello", greedy_config(12))
+
+
+def test_a_prefill_decode_program_loads_without_an_error_line(fixture_dir, tokenizer_path):
+    pte = fixture_dir / "prefill_decode.pte"
+    result = run_cli(
+        "generate", "-m", pte, "--tokenizer", tokenizer_path, "--max-new-tokens", 2, "Hi"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No method named" not in result.stderr and " E " not in result.stderr, result.stderr
