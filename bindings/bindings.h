@@ -14,6 +14,9 @@ namespace py = pybind11;
 
 // Raises the et_llm.errors exception class for `error.code()`.
 [[noreturn]] void throw_error(const Error& error);
+// Keeps a callback's Python exception as the __cause__ of the CallbackError this
+// thread raises next (clears the Python error indicator).
+void remember_callback_exception(py::error_already_set& error);
 
 // Unwraps a Result or raises its error.
 template <typename T>

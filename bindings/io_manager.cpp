@@ -148,10 +148,12 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
       body(override);
       return Error();
     } catch (py::error_already_set& e) {
-      return Error(ErrorCode::CallbackFailed,
-                   std::string("IIOManager.") + name + "() raised " +
-                       py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
-                       py::str(e.value()).cast<std::string>());
+      Error error(ErrorCode::CallbackFailed,
+                  std::string("IIOManager.") + name + "() raised " +
+                      py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+                      py::str(e.value()).cast<std::string>());
+      remember_callback_exception(e);
+      return error;
     } catch (const std::exception& e) {
       return Error(ErrorCode::CallbackFailed,
                    std::string("IIOManager.") + name + "() failed: " + e.what());

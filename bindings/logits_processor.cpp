@@ -48,10 +48,12 @@ class PyLogitsProcessor : public LogitsProcessor {
       }
       return Error();
     } catch (py::error_already_set& e) {
-      return Error(ErrorCode::CallbackFailed,
-                   "a logits processor raised " +
-                       py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
-                       py::str(e.value()).cast<std::string>());
+      Error error(ErrorCode::CallbackFailed,
+                  "a logits processor raised " +
+                      py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+                      py::str(e.value()).cast<std::string>());
+      remember_callback_exception(e);
+      return error;
     }
   }
 

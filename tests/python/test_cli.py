@@ -174,7 +174,8 @@ def test_inspect_json_matches_the_program(fixture_dir, name):
     metadata = et_llm.get_llm_metadata(path)
     for key, value in metadata.items():
         if key in described["methods"]:
-            assert described["methods"][key]["constant_values"][0] == value
+            values = described["methods"][key]["constant_values"]
+            assert (values if isinstance(value, list) else values[0]) == value
     forward = described["methods"].get("forward") or described["methods"]["prefill"]
     assert forward["load_error"] is None
     dynamic = bool(metadata["enable_dynamic_shape"])

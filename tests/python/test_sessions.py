@@ -194,10 +194,13 @@ def test_failed_calls_leave_the_session_as_before(
         if input_ids.shape[1] > before[0] + len(more) + 2:
             raise Explode("third step")
 
-    with pytest.raises(et_llm.CallbackError, match="Explode"):
+    with pytest.raises(et_llm.CallbackError, match="Explode") as raised:
         session.generate_tokens(
             more, greedy_config(20, ignore_eos=True, logits_processors=[raising_processor])
         )
+    # The processor's own exception is the cause, with its traceback.
+    assert isinstance(raised.value.__cause__, Explode)
+    assert raised.value.__cause__.__traceback__ is not None
     assert state_of(session) == before
 
     with pytest.raises(et_llm.InvalidArgumentError):
