@@ -221,7 +221,7 @@ TEST(Llama2c, BadFilesSayWhyForBothLayouts) {
   ASSERT_FALSE(tok.ok());
   EXPECT_EQ(tok.error().code(), ErrorCode::InvalidTokenizer);
   EXPECT_NE(tok.error().message().find("pytorch-tokenizers' layout"), std::string::npos);
-  EXPECT_NE(tok.error().message().find("llama2.c's layout it entry 266"), std::string::npos);
+  EXPECT_NE(tok.error().message().find("llama2.c's layout: entry 266"), std::string::npos);
 }
 
 class TempDir {

@@ -300,3 +300,49 @@ def test_a_prefill_decode_program_loads_without_an_error_line(fixture_dir, token
     )
     assert result.returncode == 0, result.stderr
     assert "No method named" not in result.stderr and " E " not in result.stderr, result.stderr
+
+
+def test_generate_json_is_one_object_with_the_ids(model, tokenizer_path):
+    common = ["generate", "-m", model, "--tokenizer", tokenizer_path, "--greedy"]
+    streamed = run_cli(*common, "--max-new-tokens", 6, "Hello")
+    result = run_cli(*common, "--max-new-tokens", 6, "--json", "Hello")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["text"] + "\n" == streamed.stdout
+    assert len(answer["tokens"]) == answer["stats"]["generated_tokens"] <= 6
+    assert answer["finish_reason"] in ("eos", "length")
+
+
+def _fake_prepared(cache: Path, name: str, variant: str) -> Path:
+    """A model directory whose step records say `variant` is prepared (tiny stand-in files)."""
+    from et_llm.models import recipe_of
+    from et_llm.models.cache import write_manifest
+
+    recipe = recipe_of(name)
+    directory = cache / "models" / name
+    for step in (*recipe.base_steps, recipe.variants[variant]):
+        output = (
+            recipe.pte_path(variant) if step is recipe.variants[variant] else f"{step.name}.out"
+        )
+        (directory / output).parent.mkdir(parents=True, exist_ok=True)
+        (directory / output).write_bytes(b"x" * 1000)
+        write_manifest(directory, step.name, step.params, [output], {})
+    return directory
+
+
+def test_list_and_rm_the_prepared_models(tmp_path):
+    env = {"ET_LLM_CACHE": str(tmp_path)}
+    empty = run_cli("list", env=env)
+    assert empty.returncode == 0 and "no model is prepared" in empty.stdout
+    directory = _fake_prepared(tmp_path, "gemma3-270m", "8da4w")
+    listed = run_cli("list", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "gemma3-270m" in listed.stdout and "8da4w" in listed.stdout
+    assert "fp32 " not in listed.stdout  # not prepared
+    removed = run_cli("rm", "gemma3-270m", "--variant", "8da4w", env=env)
+    assert removed.returncode == 0 and "removed gemma3-270m 8da4w" in removed.stderr
+    assert not (directory / "8da4w").exists() and directory.exists()
+    assert "no variant prepared" in run_cli("list", env=env).stdout
+    assert run_cli("rm", "gemma3-270m", env=env).returncode == 0 and not directory.exists()
+    missing = run_cli("rm", "gemma3-270m", env=env)
+    assert missing.returncode == 1 and "not prepared" in missing.stderr

@@ -164,8 +164,8 @@ Result<std::unique_ptr<Llama2cTokenizer>> Llama2cTokenizer::parse(std::string_vi
     impl->vocab = Vocabulary();
     if (!parse_plain(contents, impl->vocab, plain_why)) {
       return Error(ErrorCode::InvalidTokenizer,
-                   name + " is not a llama2.c tokenizer: as pytorch-tokenizers' layout it " +
-                       header_why + "; as llama2.c's layout it " + plain_why);
+                   name + " is not a llama2.c tokenizer (read as pytorch-tokenizers' layout: " +
+                       header_why + "; read as llama2.c's layout: " + plain_why + ")");
     }
   }
   const auto& pieces = impl->vocab.pieces;

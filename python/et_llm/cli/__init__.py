@@ -1,4 +1,4 @@
-"""The `et-llm` command line: generate, chat, serve, bench, inspect, pull, export.
+"""The `et-llm` command line: generate, chat, serve, bench, inspect, pull, list, rm, export.
 
 Each subcommand lives in its own module with `add_arguments(parser)` and `run(args) -> int`.
 Errors become one line on stderr and a non-zero exit code: 1 for et_llm errors (typed, with
@@ -32,7 +32,17 @@ EPILOG = """examples:
 
 
 def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
-    from et_llm.cli import bench, chat, export, generate, inspect_program, pull, serve
+    from et_llm.cli import (
+        bench,
+        chat,
+        export,
+        generate,
+        inspect_program,
+        list_models,
+        pull,
+        remove,
+        serve,
+    )
 
     return {
         "generate": ("stream text from a model", lambda: generate),
@@ -41,6 +51,8 @@ def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
         "bench": ("prefill/decode speed, TTFT, peak memory", bench.bench_module),
         "inspect": ("methods, tensor specs and metadata of a .pte", lambda: inspect_program),
         "pull": ("prepare a known model in the cache", lambda: pull),
+        "list": ("the prepared models, their variants and sizes", lambda: list_models),
+        "rm": ("remove a prepared model or variant from the cache", lambda: remove),
         "export": ("export a HF directory or GGUF file to .pte", lambda: export),
     }
 

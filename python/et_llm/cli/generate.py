@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from et_llm.cli.model_selection import add_model_arguments, select_model
@@ -35,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--echo", action="store_true", help="print the prompt before the text")
     parser.add_argument("--stats", action="store_true", help="timing figures on stderr")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (text, token ids, finish reason, stats) instead of streaming",
+    )
 
 
 def _prompt(args: argparse.Namespace) -> str:
@@ -64,9 +70,25 @@ def run(args: argparse.Namespace) -> int:
         config.num_bos = args.num_bos
     elif not args.chat and tokenizer_adds_bos(model):
         config.num_bos = 1
+    stats: list[et_llm.Stats] = []
+    if args.json:
+        text = runner.generate(prompt, config, None, stats.append)
+        session = runner.session
+        print(
+            json.dumps(
+                {
+                    "text": (prompt if args.echo else "") + text,
+                    "tokens": list(session.generated_tokens),
+                    "finish_reason": session.finish_reason,
+                    "stats": json.loads(stats[-1].to_json_string()) if stats else None,
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+        return 0
     if args.echo:
         print(prompt, end="", flush=True)
-    stats: list[et_llm.Stats] = []
     runner.generate(prompt, config, lambda piece: print(piece, end="", flush=True), stats.append)
     print(flush=True)
     if args.stats and stats:
