@@ -56,10 +56,7 @@ Error GrammarMask::join() { return prefetched_.valid() ? prefetched_.get() : Err
 Error GrammarMask::process(const std::vector<TokenId>& /*tokens*/, float* logits,
                            size_t vocab_size) {
   const int64_t begin = time_in_us();
-  if (words_.size() * 32 < vocab_size) {
-    ET_LLM_CHECK_OK(join());
-    words_.resize((vocab_size + 31) / 32);
-  }
+  // Sized for the engine's vocabulary; ids past the buffer would be banned anyway.
   ET_LLM_CHECK_OK(prefetched_.valid() ? join() : fill());
   apply_token_bitmask(words_.data(), words_.size(), logits, vocab_size);
   *time_us_ += time_in_us() - begin;
