@@ -84,6 +84,10 @@ __version__ = "0.1.0"
 
 #: Pass to CMake as CMAKE_PREFIX_PATH so ``find_package(et_llm)`` finds this install.
 cmake_prefix_path: str = str(Path(__file__).parent)
+#: The C API (``et_llm/c_api.h``): its shared library, and the directory of its
+#: pkg-config file (``et_llm_c.pc``) for PKG_CONFIG_PATH, e.g. for SwiftPM.
+c_library_path: str = str(Path(__file__).parent / "lib" / "libet_llm_c.so")
+pkg_config_path: str = str(Path(__file__).parent / "lib" / "pkgconfig")
 
 __all__ = [
     "Audio",
@@ -126,7 +130,9 @@ __all__ = [
     "TextLLMRunner",
     "Tokenizer",
     "TokenizerError",
+    "c_library_path",
     "cmake_prefix_path",
+    "pkg_config_path",
     "get_llm_metadata",
     "get_num_threads",
     "generate_hf",

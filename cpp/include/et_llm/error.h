@@ -9,21 +9,16 @@
 #include <utility>
 #include <variant>
 
+#include "et_llm/error_codes.h"
+
 namespace et_llm {
 
-// Stable numeric codes: the Python exceptions carry them as `.code`.
+// Stable numeric codes (et_llm/error_codes.h): the Python exceptions carry
+// them as `.code`, the C API returns them as et_llm_status.
 enum class ErrorCode : int {
-  Ok = 0,
-  InvalidArgument = 1,   // bad config value, wrong shape, empty prompt
-  InvalidState = 2,      // e.g. generate() before load() succeeded
-  NotFound = 3,          // missing file or method
-  InvalidProgram = 4,    // corrupt or unsupported .pte
-  InvalidTokenizer = 5,  // corrupt or unsupported tokenizer file
-  NotSupported = 6,      // a feature this build or model does not have
-  ContextOverflow = 7,   // prompt does not fit in the room left in the context
-  ExecutionFailed = 8,   // the model's forward failed
-  Internal = 9,          // a bug in et_llm
-  CallbackFailed = 10,   // a user callback reported failure
+#define ET_LLM_ERROR_CODE_ENUMERATOR(camel, upper, value, when) camel = value,
+  ET_LLM_ERROR_CODES(ET_LLM_ERROR_CODE_ENUMERATOR)
+#undef ET_LLM_ERROR_CODE_ENUMERATOR
 };
 
 const char* error_code_name(ErrorCode code);

@@ -86,6 +86,37 @@ Error GenerationConfig::validate() const {
   return Error();
 }
 
+namespace {
+
+// `text` as a Python string literal, so the repr can be pasted back.
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
 std::string GenerationConfig::to_string() const {
   std::ostringstream out;
   out << "GenerationConfig(echo=" << (echo ? "True" : "False")
@@ -101,6 +132,13 @@ std::string GenerationConfig::to_string() const {
     out << (i ? ", " : "") << stop_token_ids[i];
   }
   out << "]";
+  if (!stop.empty()) {
+    out << ", stop=[";
+    for (size_t i = 0; i < stop.size(); ++i) {
+      out << (i ? ", " : "") << quoted(stop[i]);
+    }
+    out << "]";
+  }
   if (!grammar.empty()) {
     // The grammar itself can be long: its type and size tell which one it is.
     out << ", grammar_type='" << grammar_type << "', grammar=<" << grammar.size() << " chars>";

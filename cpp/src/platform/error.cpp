@@ -4,28 +4,11 @@ namespace et_llm {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::Ok:
-      return "Ok";
-    case ErrorCode::InvalidArgument:
-      return "InvalidArgument";
-    case ErrorCode::InvalidState:
-      return "InvalidState";
-    case ErrorCode::NotFound:
-      return "NotFound";
-    case ErrorCode::InvalidProgram:
-      return "InvalidProgram";
-    case ErrorCode::InvalidTokenizer:
-      return "InvalidTokenizer";
-    case ErrorCode::NotSupported:
-      return "NotSupported";
-    case ErrorCode::ContextOverflow:
-      return "ContextOverflow";
-    case ErrorCode::ExecutionFailed:
-      return "ExecutionFailed";
-    case ErrorCode::Internal:
-      return "Internal";
-    case ErrorCode::CallbackFailed:
-      return "CallbackFailed";
+#define ET_LLM_ERROR_CODE_NAME(camel, upper, value, when) \
+  case ErrorCode::camel:                                  \
+    return #camel;
+    ET_LLM_ERROR_CODES(ET_LLM_ERROR_CODE_NAME)
+#undef ET_LLM_ERROR_CODE_NAME
   }
   return "Unknown";
 }

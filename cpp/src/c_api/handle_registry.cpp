@@ -1,0 +1,63 @@
+#include <unordered_map>
+
+#include "c_api/handles.h"
+
+namespace et_llm::c_api {
+namespace {
+
+std::mutex& registry_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// Leaked on purpose: handles freed from static destructors must still find it.
+std::unordered_map<const void*, HandleKind>& registry() {
+  static auto* handles = new std::unordered_map<const void*, HandleKind>();
+  return *handles;
+}
+
+thread_local std::string last_message;
+
+}  // namespace
+
+void register_handle(const void* handle, HandleKind kind) {
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  registry()[handle] = kind;
+}
+
+void unregister_handle(const void* handle) {
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  registry().erase(handle);
+}
+
+Error check_handle(const void* handle, HandleKind kind, const char* name) {
+  ET_LLM_CHECK(handle != nullptr, InvalidArgument, std::string(name) + " handle is NULL");
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  auto it = registry().find(handle);
+  ET_LLM_CHECK(it != registry().end(), InvalidArgument,
+               std::string("not a live ") + name + " handle (freed already, or never created)");
+  ET_LLM_CHECK(it->second == kind, InvalidArgument,
+               std::string("the handle is not an ") + name + " (another et_llm type)");
+  return Error();
+}
+
+Error check_out(const void* out, const char* name) {
+  ET_LLM_CHECK(out != nullptr, InvalidArgument, std::string(name) + " must not be NULL");
+  return Error();
+}
+
+Error check_string(const char* text, const char* name) {
+  ET_LLM_CHECK(text != nullptr, InvalidArgument, std::string(name) + " must not be NULL");
+  return Error();
+}
+
+et_llm_status finish(const Error& error) {
+  last_message = error.ok() ? std::string() : error.message();
+  return static_cast<et_llm_status>(error.code());
+}
+
+}  // namespace et_llm::c_api
+
+extern "C" const char* et_llm_last_error_message(void) {
+  return et_llm::c_api::last_message.c_str();
+}
