@@ -1,11 +1,14 @@
 // MultimodalInput, Image, Audio and RawAudio for Python, with upstream's
 // names. Pixel and sample data may be numpy arrays or lists; et_llm's Python
 // layer (et_llm.multimodal) builds them from numpy / PIL without torch.
+#include "et_llm/multimodal_input.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+
 #include "bindings.h"
-#include "et_llm/multimodal_input.h"
 
 namespace et_llm::python {
 
@@ -59,6 +62,14 @@ Image make_image(const py::object& data, int32_t width, int32_t height, int32_t 
   return Image(float_values(array, "image"), width, height, channels, layout);
 }
 
+std::string image_repr(const Image& self) {
+  return "Image(height=" + std::to_string(self.height()) +
+         ", width=" + std::to_string(self.width()) +
+         ", channels=" + std::to_string(self.channels()) +
+         ", dtype=" + (self.is_uint8() ? "uint8" : "float32") +
+         ", layout=" + (self.layout() == ImageLayout::CHW ? "CHW" : "HWC") + ")";
+}
+
 template <typename T>
 py::object optional_copy(const T* value) {
   return value ? py::cast(*value) : py::none();
@@ -82,14 +93,10 @@ void bind_multimodal_input(py::module_& m) {
       .def_property_readonly("height", &Image::height)
       .def_property_readonly("channels", &Image::channels)
       .def_property_readonly("layout", &Image::layout)
-      .def_property_readonly("uint8_data",
-                             [](const Image& self) {
-                               return py::array(py::cast(self.get_uint8_data()));
-                             })
-      .def_property_readonly("float_data", [](const Image& self) {
-        return py::array(py::cast(self.get_float_data()));
-      })
-      .def("__repr__", [](const Image& self) { return "Image(" + self.describe() + ")"; });
+      // Lists, as upstream's (np.asarray() makes an array of one).
+      .def_property_readonly("uint8_data", &Image::get_uint8_data)
+      .def_property_readonly("float_data", &Image::get_float_data)
+      .def("__repr__", &image_repr);
 
   py::class_<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.")
       .def(py::init<>())
@@ -148,16 +155,26 @@ void bind_multimodal_input(py::module_& m) {
       .def("get_raw_audio",
            [](const MultimodalInput& self) { return optional_copy(self.try_get_raw_audio()); })
       .def("__repr__", [](const MultimodalInput& self) {
+        // Upstream's form: type=..., then what the input holds.
         std::string detail;
         if (const auto* text = self.try_get_text()) {
-          detail = "'" + text->substr(0, 40) + (text->size() > 40 ? "...'" : "'");
+          detail =
+              ", text=" + py::repr(py::str(text->size() > 40 ? text->substr(0, 40) + "..." : *text))
+                              .cast<std::string>();
         } else if (const auto* tokens = self.try_get_tokens()) {
-          detail = std::to_string(tokens->size()) + " tokens";
+          detail = ", num_tokens=" + std::to_string(tokens->size());
         } else if (const auto* image = self.try_get_image()) {
-          detail = image->describe();
+          detail = ", image=" + image_repr(*image);
+        } else if (const auto* audio = self.try_get_audio()) {
+          detail = ", audio=" + std::to_string(audio->batch_size) + "x" +
+                   std::to_string(audio->n_bins) + "x" + std::to_string(audio->n_frames);
+        } else if (const auto* raw = self.try_get_raw_audio()) {
+          detail = ", raw_audio=" + std::to_string(raw->batch_size) + "x" +
+                   std::to_string(raw->n_channels) + "x" + std::to_string(raw->n_samples);
         }
-        return std::string("MultimodalInput(") + self.type_name() +
-               (detail.empty() ? "" : ": " + detail) + ")";
+        std::string type = self.type_name();
+        std::replace(type.begin(), type.end(), ' ', '_');
+        return "MultimodalInput(type=" + type + detail + ")";
       });
 
   m.def("make_text_input", &make_text_input, py::arg("text"));

@@ -76,8 +76,8 @@ def _image_layout(shape: tuple[int, ...], layout: str | None) -> str:
         # e.g. 3x4x3: the channel axis cannot be told apart; images from PIL/OpenCV are HWC.
         return "HWC"
     raise InvalidArgumentError(
-        f"cannot find the channel axis of an image of shape {shape}: "
-        f"expected 1, 3 or 4 channels first (CHW) or last (HWC)"
+        f"cannot find the channel axis of an image of shape {shape}: it needs 1 (grey), "
+        f"3 (RGB) or 4 (RGBA) channels, first (CHW) or last (HWC)"
     )
 
 
@@ -97,7 +97,8 @@ def to_image(image: Any, layout: str | None = None) -> Image:
         layout = "HWC"
     if array.ndim != 3:
         raise InvalidArgumentError(
-            f"an image must be HW, HWC, CHW or 1xCHW/1xHWC; got shape {array.shape}"
+            "an image must be a 3-dimensional (CHW or HWC) or 4-dimensional (1xCHW or 1xHWC) "
+            f"array, or 2-dimensional (HW); got shape {array.shape}"
         )
     which = _image_layout(tuple(array.shape), layout)
     pixels = np.ascontiguousarray(_pixels(array))

@@ -109,7 +109,7 @@ Loaded load_file(const std::string& path, const TiktokenOptions& tiktoken) {
   // The error of the format the content looked like, when there was one. The
   // parsers' messages may quote the file's bytes: keep the message UTF-8.
   return Error(first_failure.value_or(ErrorCode::InvalidTokenizer),
-               utf8_lossy("cannot load tokenizer " + path + " (tried " + tried + ")"));
+               utf8_lossy("Failed to load tokenizer " + path + " (tried " + tried + ")"));
 }
 
 Loaded load_directory(const fs::path& dir, const TiktokenOptions& tiktoken) {
