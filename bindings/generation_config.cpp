@@ -9,20 +9,24 @@ namespace et_llm::python {
 void bind_generation_config(py::module_& m) {
   py::class_<GenerationConfig>(m, "GenerationConfig", "Configuration for text generation.")
       .def(py::init([](bool echo, int32_t max_new_tokens, bool warming, int32_t seq_len,
-                       float temperature, int32_t num_bos, int32_t num_eos, bool ignore_eos,
-                       int64_t seed, std::vector<int64_t> stop_token_ids,
-                       std::vector<std::string> stop, int32_t top_k, float top_p, float min_p,
-                       float repetition_penalty, float frequency_penalty, float presence_penalty,
-                       int32_t penalty_last_n, const py::object& logits_processors, bool logprobs,
-                       int32_t top_logprobs, std::string grammar, std::string grammar_type) {
+                       float temperature, std::optional<int32_t> num_bos, int32_t num_eos,
+                       std::optional<bool> add_special_tokens, bool ignore_eos, int64_t seed,
+                       std::vector<int64_t> stop_token_ids, std::vector<std::string> stop,
+                       int32_t top_k, float top_p, float min_p, float repetition_penalty,
+                       float frequency_penalty, float presence_penalty, int32_t penalty_last_n,
+                       const py::object& logits_processors, bool logprobs, int32_t top_logprobs,
+                       std::string grammar, std::string grammar_type) {
              GenerationConfig config;
              config.echo = echo;
              config.max_new_tokens = max_new_tokens;
              config.warming = warming;
              config.seq_len = seq_len;
              config.temperature = temperature;
-             config.num_bos = num_bos;
+             // A num_bos the caller gives is the framing, as upstream's; without
+             // one the tokenizer's default BOS applies (HF's add_special_tokens).
+             config.num_bos = num_bos.value_or(0);
              config.num_eos = num_eos;
+             config.add_special_tokens = add_special_tokens.value_or(!num_bos.has_value());
              config.ignore_eos = ignore_eos;
              config.seed = seed;
              config.stop_token_ids = std::move(stop_token_ids);
@@ -44,7 +48,8 @@ void bind_generation_config(py::module_& m) {
            }),
            py::kw_only(), py::arg("echo") = true, py::arg("max_new_tokens") = -1,
            py::arg("warming") = false, py::arg("seq_len") = -1, py::arg("temperature") = 0.8f,
-           py::arg("num_bos") = 0, py::arg("num_eos") = 0, py::arg("ignore_eos") = false,
+           py::arg("num_bos") = py::none(), py::arg("num_eos") = 0,
+           py::arg("add_special_tokens") = py::none(), py::arg("ignore_eos") = false,
            py::arg("seed") = -1, py::arg("stop_token_ids") = std::vector<int64_t>{},
            py::arg("stop") = std::vector<std::string>{}, py::arg("top_k") = 0,
            py::arg("top_p") = 1.0f, py::arg("min_p") = 0.0f, py::arg("repetition_penalty") = 1.0f,
@@ -63,7 +68,16 @@ void bind_generation_config(py::module_& m) {
       .def_readwrite("warming", &GenerationConfig::warming)
       .def_readwrite("seq_len", &GenerationConfig::seq_len)
       .def_readwrite("temperature", &GenerationConfig::temperature)
-      .def_readwrite("num_bos", &GenerationConfig::num_bos)
+      .def_property(
+          "num_bos", [](const GenerationConfig& self) { return self.num_bos; },
+          [](GenerationConfig& self, int32_t value) {
+            self.num_bos = value;
+            self.add_special_tokens = false;  // set: exactly this many, as upstream
+          },
+          "BOS ids prepended to the prompt. Setting it turns add_special_tokens off.")
+      .def_readwrite("add_special_tokens", &GenerationConfig::add_special_tokens,
+                     "Without a num_bos of its own, a prompt that starts the conversation "
+                     "gets the BOS its tokenizer config adds (as Hugging Face does).")
       .def_readwrite("num_eos", &GenerationConfig::num_eos)
       .def_readwrite("ignore_eos", &GenerationConfig::ignore_eos)
       .def_readwrite("seed", &GenerationConfig::seed)

@@ -30,6 +30,7 @@ class GenerationConfig:
     temperature: float
     num_bos: int
     num_eos: int
+    add_special_tokens: bool
     ignore_eos: bool
     seed: int
     stop_token_ids: list[int]
@@ -54,8 +55,9 @@ class GenerationConfig:
         warming: bool = False,
         seq_len: int = -1,
         temperature: float = 0.8,
-        num_bos: int = 0,
+        num_bos: int | None = None,
         num_eos: int = 0,
+        add_special_tokens: bool | None = None,
         ignore_eos: bool = False,
         seed: int = -1,
         stop_token_ids: Sequence[int] = (),

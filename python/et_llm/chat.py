@@ -119,6 +119,7 @@ class ChatSession:
         # A copy: the caller's config stays as it was.
         config = copy.copy(config) if config is not None else GenerationConfig(temperature=0.0)
         config.echo = False
+        config.add_special_tokens = False  # the template writes the BOS, as HF's does
         reply = self.runner.generate(new_text, config, on_piece)
         self.messages = [*messages, {"role": "assistant", "content": reply}]
         # The cache now holds the prompt and every generated token (the EOS that

@@ -2,8 +2,11 @@
  * reference passed by check_c_api.py:
  *   test_c_api MODEL TOKENIZER PROMPT_TEXT PROMPT_IDS OUTPUT_IDS
  * (ids comma-separated; PROMPT_IDS start with BOS, so PROMPT_TEXT is
- * generated with one BOS). Prints each check; exits 1 on the first failure. */
+ * generated with one BOS). Prints each check; exits 1 when any failed. */
+#define _POSIX_C_SOURCE 200809L /* pthreads under -std=c99 */
+
 #include <et_llm/c_api.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +65,43 @@ static et_llm_callback_action collect(const char* piece, size_t size, void* user
   }
   out->pieces++;
   return (out->stop_after > 0 && out->pieces >= out->stop_after) ? ET_LLM_STOP : ET_LLM_CONTINUE;
+}
+
+/* Calls from a thread's exit (a pthread key destructor, as Foundation's
+ * threads make), after that thread's last call failed. */
+static pthread_key_t exit_key;
+
+static void at_thread_exit(void* config) {
+  et_llm_config_validate((et_llm_config*)config); /* fails again: writes the message */
+  et_llm_config_free((et_llm_config*)config);
+}
+
+static void* failing_worker(void* unused) {
+  (void)unused;
+  et_llm_config* config = NULL;
+  et_llm_config_create(&config);
+  et_llm_config_set_temperature(config, -1.0f);
+  et_llm_config_validate(config);
+  pthread_setspecific(exit_key, config);
+  return NULL;
+}
+
+static void calls_during_thread_exit(void) {
+  pthread_key_create(&exit_key, at_thread_exit);
+  for (int i = 0; i < 20; ++i) {
+    pthread_t thread;
+    pthread_create(&thread, NULL, failing_worker, NULL);
+    pthread_join(thread, NULL);
+  }
+  pthread_key_delete(exit_key);
+  fprintf(stderr, "ok   calls during thread exit\n");
+}
+
+static et_llm_callback_action fail_at_second(const char* piece, size_t size, void* user_data) {
+  (void)piece;
+  (void)size;
+  int* pieces = (int*)user_data;
+  return ++*pieces >= 2 ? ET_LLM_FAIL : ET_LLM_CONTINUE;
 }
 
 static int same_ids(const uint64_t* got, size_t got_count, const uint64_t* want,
@@ -206,6 +246,14 @@ int main(int argc, char** argv) {
   et_llm_session_finish_reason(session, &reason);
   EXPECT(stopped.pieces == 2 && reason == ET_LLM_FINISH_STOPPED, "ET_LLM_STOP ends the turn");
 
+  /* A callback that fails the call: CALLBACK_FAILED, and the turn is taken back. */
+  et_llm_session_reset(session);
+  int pieces = 0;
+  expect_status(et_llm_session_generate(session, prompt, config, fail_at_second, &pieces),
+                ET_LLM_STATUS_CALLBACK_FAILED, "ET_LLM_FAIL", "callback returns ET_LLM_FAIL");
+  et_llm_session_position(session, &position);
+  EXPECT(pieces == 2 && position == 0, "a failed callback rolls the turn back");
+
   /* Freed handles are refused, twice-freeing included; the runner still works. */
   expect_status(et_llm_session_free(session), ET_LLM_STATUS_OK, "", "session_free");
   expect_status(et_llm_session_free(session), ET_LLM_STATUS_INVALID_ARGUMENT, "not a live",
@@ -222,6 +270,7 @@ int main(int argc, char** argv) {
   et_llm_session_generated_tokens(runner_session, &got, &got_count);
   EXPECT(same_ids(got, got_count, want, want_count), "ids after the errors equal the oracle");
 
+  calls_during_thread_exit();
   et_llm_config_free(bad);
   et_llm_config_free(config);
   expect_status(et_llm_text_runner_free(runner), ET_LLM_STATUS_OK, "", "text_runner_free");

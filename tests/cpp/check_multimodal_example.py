@@ -25,6 +25,7 @@ def main() -> int:
         str(fixtures / "image.ppm"),
         question,
         str(n),
+        "0",  # the reference prompt has no BOS
     ]
     done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     if done.returncode != 0:

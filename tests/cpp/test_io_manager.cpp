@@ -34,6 +34,7 @@ class IOManagerTest : public ::testing::Test {
 
 et_llm::GenerationConfig greedy(int n) {
   et_llm::GenerationConfig config;
+  config.add_special_tokens = false;  // the references frame their own prompts
   config.temperature = 0.0f;
   config.echo = false;
   config.max_new_tokens = n;

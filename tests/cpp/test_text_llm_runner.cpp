@@ -27,6 +27,7 @@ nlohmann::json manifest() {
 
 et_llm::GenerationConfig greedy(int max_new_tokens) {
   et_llm::GenerationConfig config;
+  config.add_special_tokens = false;  // the references frame their own prompts
   config.temperature = 0.0f;
   config.echo = false;
   config.max_new_tokens = max_new_tokens;

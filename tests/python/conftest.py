@@ -80,6 +80,9 @@ def runner(model_path: str, tokenizer_path: str) -> et_llm.TextLLMRunner:
 
 
 def greedy_config(max_new_tokens: int = 64, **kwargs: object) -> et_llm.GenerationConfig:
+    """Greedy, with upstream's exact framing (num_bos=0 unless given): the references give
+    their prompts' BOS themselves. test_bos_framing.py covers the tokenizer's default."""
+    kwargs.setdefault("num_bos", 0)
     return et_llm.GenerationConfig(
         temperature=0.0, max_new_tokens=max_new_tokens, echo=False, **kwargs
     )

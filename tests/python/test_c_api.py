@@ -36,6 +36,16 @@ def ids_array(ids: list[int]) -> Any:
     return (ctypes.c_uint64 * len(ids))(*ids)
 
 
+def text_of(function: str, *args: Any) -> str:
+    """A string result written into the caller's buffer: asks the size, then reads it."""
+    size = ctypes.c_size_t()
+    API.ok(getattr(API, function)(*args, None, 0, ctypes.byref(size)))
+    buffer = ctypes.create_string_buffer(size.value + 1)
+    API.ok(getattr(API, function)(*args, buffer, len(buffer), ctypes.byref(size)))
+    assert size.value == len(buffer.value)
+    return buffer.value.decode()
+
+
 def expect_error(status: int, code: int, needle: str = "") -> str:
     message = API.message()
     assert status == code, f"got {status} ({message}), want {code}"
@@ -131,6 +141,7 @@ def test_version_status_names_and_messages() -> None:
 
 def test_config_fields_round_trip(config: ctypes.c_void_p) -> None:
     values: dict[str, tuple[Any, Any]] = {
+        "add_special_tokens": (ctypes.c_bool, False),  # before num_bos, which turns it off
         "echo": (ctypes.c_bool, False),
         "max_new_tokens": (ctypes.c_int32, 17),
         "warming": (ctypes.c_bool, True),
@@ -160,9 +171,7 @@ def test_config_fields_round_trip(config: ctypes.c_void_p) -> None:
     API.ok(API.et_llm_config_add_stop_string(config, b"\n\n"))
     API.ok(API.et_llm_config_add_stop_token(config, 7))
     API.ok(API.et_llm_config_set_grammar(config, b"[a-z]+", b"regex"))
-    description = ctypes.c_char_p()
-    API.ok(API.et_llm_config_describe(config, ctypes.byref(description)))
-    text = description.value.decode()
+    text = text_of("et_llm_config_describe", config)
     assert "max_new_tokens=17" in text and "stop_token_ids=[7]" in text, text
     assert "stop=['\\n\\n']" in text and "grammar_type='regex'" in text, text
 
@@ -171,8 +180,11 @@ def test_config_fields_round_trip(config: ctypes.c_void_p) -> None:
     API.ok(API.et_llm_config_get_num_bos(copy, ctypes.byref(got_bos)))
     assert got_bos.value == 1
     API.ok(API.et_llm_config_clear_stops(copy))
-    API.ok(API.et_llm_config_describe(copy, ctypes.byref(description)))
-    assert "stop=[" not in description.value.decode()
+    assert "stop=[" not in text_of("et_llm_config_describe", copy)
+    small = ctypes.create_string_buffer(8)
+    size = ctypes.c_size_t()
+    API.ok(API.et_llm_config_describe(copy, small, 8, ctypes.byref(size)))
+    assert small.value == b"Generat" and size.value > 8, "cut to the buffer, as snprintf"
     API.ok(API.et_llm_config_free(copy))
 
     expect_error(API.et_llm_config_set_grammar(config, b"x", b"yaml"), INVALID_ARGUMENT, "yaml")
@@ -201,16 +213,20 @@ def test_engine_queries(engine: ctypes.c_void_p, manifest: dict, hf_tokenizer: A
     assert not multimodal.value
 
     text = "Hello, small world"
-    tokens = ctypes.POINTER(ctypes.c_uint64)()
     count = ctypes.c_size_t()
+    API.ok(API.et_llm_engine_encode(engine, text.encode(), None, 0, ctypes.byref(count)))
+    tokens = (ctypes.c_uint64 * count.value)()
     API.ok(
-        API.et_llm_engine_encode(engine, text.encode(), ctypes.byref(tokens), ctypes.byref(count))
+        API.et_llm_engine_encode(engine, text.encode(), tokens, len(tokens), ctypes.byref(count))
     )
-    ids = [tokens[i] for i in range(count.value)]
+    ids = list(tokens)
     assert ids == hf_tokenizer.encode(text, add_special_tokens=False).ids
-    decoded = ctypes.c_char_p()
-    API.ok(API.et_llm_engine_decode(engine, ids_array(ids), len(ids), ctypes.byref(decoded)))
-    assert decoded.value.decode() == text
+    assert text_of("et_llm_engine_decode", engine, ids_array(ids), len(ids)) == text
+    expect_error(
+        API.et_llm_engine_encode(engine, text.encode(), None, 4, ctypes.byref(count)),
+        INVALID_ARGUMENT,
+        "NULL",
+    )
 
 
 def test_missing_and_corrupt_files(tmp_path: Path, model_path: str, tokenizer_path: str) -> None:
@@ -236,6 +252,15 @@ def test_missing_and_corrupt_files(tmp_path: Path, model_path: str, tokenizer_pa
     )
     assert status == int(et_llm.ErrorCode.INVALID_TOKENIZER), API.message()
     expect_error(API.et_llm_engine_create(None, b"x", None, ctypes.byref(out)), INVALID_ARGUMENT)
+    # A message longer than the thread's buffer is cut, and says so.
+    long_path = "/nope/" + "x" * 5000
+    message = expect_error(
+        API.et_llm_engine_create(
+            long_path.encode(), tokenizer_path.encode(), None, ctypes.byref(out)
+        ),
+        NOT_FOUND,
+    )
+    assert len(message) == 4095 and message.endswith("...")
 
 
 def test_decode_one_equals_the_oracle(
@@ -303,10 +328,22 @@ def test_generate_streams_and_reports(
     API.ok(API.et_llm_stats_prefill_tokens_per_second(stats, ctypes.byref(rates[0])))
     API.ok(API.et_llm_stats_decode_tokens_per_second(stats, ctypes.byref(rates[1])))
     assert rates[0].value > 0 and rates[1].value > 0
-    as_json = ctypes.c_char_p()
-    API.ok(API.et_llm_stats_to_json(stats, ctypes.byref(as_json)))
-    assert json.loads(as_json.value)["generated_tokens"] == len(want)
+    assert json.loads(text_of("et_llm_stats_to_json", stats))["generated_tokens"] == len(want)
     API.ok(API.et_llm_stats_free(stats))
+
+    # A callback that fails the call: CALLBACK_FAILED, and nothing of the turn stays.
+    API.ok(API.et_llm_session_reset(session))
+    failing = TokenCallback(lambda piece, size, user_data: 2)  # ET_LLM_FAIL
+    expect_error(
+        API.et_llm_session_generate(
+            session, text_reference["text"].encode(), config, failing, None
+        ),
+        int(et_llm.ErrorCode.CALLBACK_FAILED),
+        "ET_LLM_FAIL",
+    )
+    position = ctypes.c_int64()
+    API.ok(API.et_llm_session_position(session, ctypes.byref(position)))
+    assert position.value == 0
 
     # The callback asks to stop after two pieces: the turn ends there, kept.
     API.ok(API.et_llm_session_reset(session))
@@ -401,15 +438,24 @@ def test_inputs_and_pulled_generation(
     API.ok(API.et_llm_inputs_add_text(inputs, b"hello"))
     pixels = (ctypes.c_uint8 * 12)()
     expect_error(
-        API.et_llm_inputs_add_image_uint8(inputs, pixels, 2, 2, 0, 0), INVALID_ARGUMENT, "positive"
+        API.et_llm_inputs_add_image_uint8(inputs, pixels, 12, 2, 2, 0, 0),
+        INVALID_ARGUMENT,
+        "positive",
     )
     expect_error(
-        API.et_llm_inputs_add_image_uint8(inputs, pixels, 2, 2, 3, 9), INVALID_ARGUMENT, "layout"
+        API.et_llm_inputs_add_image_uint8(inputs, pixels, 12, 2, 2, 3, 9),
+        INVALID_ARGUMENT,
+        "layout",
     )
-    expect_error(API.et_llm_inputs_add_image_float(inputs, None, 2, 2, 3, 0), INVALID_ARGUMENT)
-    expect_error(API.et_llm_inputs_add_audio(inputs, None, 1, -4, 4), INVALID_ARGUMENT)
+    expect_error(
+        API.et_llm_inputs_add_image_uint8(inputs, pixels, 12, 4, 4, 3, 0),
+        INVALID_ARGUMENT,
+        "need 48 values, got 12",
+    )
+    expect_error(API.et_llm_inputs_add_image_float(inputs, None, 12, 2, 2, 3, 0), INVALID_ARGUMENT)
+    expect_error(API.et_llm_inputs_add_audio(inputs, None, 16, 1, -4, 4), INVALID_ARGUMENT)
     samples = (ctypes.c_float * 8)()
-    API.ok(API.et_llm_inputs_add_raw_audio(inputs, samples, 1, 1, 8))
+    API.ok(API.et_llm_inputs_add_raw_audio(inputs, samples, 8, 1, 1, 8))
     # A text-only program refuses the waveform with a message, and nothing is kept.
     position = ctypes.c_int64()
     API.ok(API.et_llm_session_position(session, ctypes.byref(position)))
@@ -469,7 +515,9 @@ def test_multimodal_runner_equals_the_oracle(multimodal_dir: Path, config: ctype
         run(
             "vlm_text_image_text",
             lambda inputs: API.ok(
-                API.et_llm_inputs_add_image_uint8(inputs, image_u8, width, height, 3, hwc)
+                API.et_llm_inputs_add_image_uint8(
+                    inputs, image_u8, pixels.size, width, height, 3, hwc
+                )
             ),
         )
         == references["vlm_text_image_text"]["output_ids"]
@@ -480,7 +528,9 @@ def test_multimodal_runner_equals_the_oracle(multimodal_dir: Path, config: ctype
         run(
             "vlm_cache_position_float_image",
             lambda inputs: API.ok(
-                API.et_llm_inputs_add_image_float(inputs, image_f32, width, height, 3, hwc)
+                API.et_llm_inputs_add_image_float(
+                    inputs, image_f32, scaled.size, width, height, 3, hwc
+                )
             ),
         )
         == references["vlm_cache_position_float_image"]["output_ids"]
@@ -489,7 +539,9 @@ def test_multimodal_runner_equals_the_oracle(multimodal_dir: Path, config: ctype
     assert (
         run(
             "alm_text_audio_text",
-            lambda inputs: API.ok(API.et_llm_inputs_add_audio(inputs, audio, 1, 16, 32)),
+            lambda inputs: API.ok(
+                API.et_llm_inputs_add_audio(inputs, audio, features.size, 1, 16, 32)
+            ),
         )
         == references["alm_text_audio_text"]["output_ids"]
     )

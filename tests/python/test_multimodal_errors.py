@@ -14,7 +14,7 @@ N = 12
 
 
 def greedy() -> et_llm.GenerationConfig:
-    return et_llm.GenerationConfig(temperature=0.0, max_new_tokens=N, echo=False)
+    return et_llm.GenerationConfig(temperature=0.0, max_new_tokens=N, echo=False, num_bos=0)
 
 
 def make(multimodal_dir: Path, variant: str) -> et_llm.MultimodalRunner:

@@ -15,7 +15,9 @@ EOS = {2, 4}
 
 
 def greedy(max_new_tokens: int = N) -> et_llm.GenerationConfig:
-    return et_llm.GenerationConfig(temperature=0.0, max_new_tokens=max_new_tokens, echo=False)
+    return et_llm.GenerationConfig(
+        temperature=0.0, max_new_tokens=max_new_tokens, echo=False, num_bos=0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -191,10 +193,11 @@ def test_multi_turn_image_in_second_turn(vlm, multimodal_oracle, ids) -> None:
 def test_prefill_then_generate(vlm, multimodal_oracle, ids) -> None:
     img = random_image_u8(10)
     vlm.reset()
-    vlm.prefill(["Context", img])
+    vlm.prefill(["Context", img])  # the default config: the tokenizer config's BOS leads
     got = list(vlm.generate_tokens(["question"], greedy()))
+    bos = ids("<|begin_of_text|>")
     want = multimodal_oracle.greedy(
-        [("text", ids("Context")), ("image", u8_chw_batched(img)), ("text", ids("question"))],
+        [("text", bos + ids("Context")), ("image", u8_chw_batched(img)), ("text", ids("question"))],
         N,
         eos_ids=EOS,
     )

@@ -469,13 +469,15 @@ def test_multimodal_sessions_interleaved_equal_eager(multimodal_dir, multimodal_
             got[i].append(session.decode_one(GREEDY).token_id)
     for (before, seed, after), tokens in zip(turns, got, strict=True):
         image = np.ascontiguousarray(random_image_u8(seed).transpose(2, 0, 1)[None])
+        # Text first: the tokenizer config's BOS leads, as transformers' would.
+        bos = tok.token_to_id("<|begin_of_text|>")
         want = multimodal_oracle.greedy(
-            [("text", ids(before)), ("image", image), ("text", ids(after))], 12
+            [("text", [bos, *ids(before)]), ("image", image), ("text", ids(after))], 12
         )
         assert tokens == want
 
 
-def test_conversations_example(fixture_dir, tokenizer_path, oracle, hf_tokenizer):
+def test_conversations_example(fixture_dir, tokenizer_path, oracle, hf_tokenizer, bos_id):
     import importlib.util
     from pathlib import Path
 
@@ -486,7 +488,7 @@ def test_conversations_example(fixture_dir, tokenizer_path, oracle, hf_tokenizer
     engine = engine_for(fixture_dir, tokenizer_path, "export_llm_dynamic")
     replies = example.interleave(engine, PROMPTS[:2], 10)
     for prompt, reply in zip(PROMPTS[:2], replies, strict=True):
-        ids = hf_tokenizer.encode(prompt, add_special_tokens=False).ids
+        ids = [bos_id, *hf_tokenizer.encode(prompt, add_special_tokens=False).ids]
         want = oracle.greedy(ids, 10, {2, 4})
         body = want[:-1] if want[-1] in (2, 4) else want
         assert reply == engine.tokenizer.decode(body)

@@ -12,7 +12,10 @@
  *   functions accept NULL, as free() does.
  * - Strings are UTF-8, NUL-terminated on input. Strings and arrays returned
  *   through `const` out-pointers belong to the handle and stay valid until the
- *   next call on that handle (or its free).
+ *   next call on that handle (or its free). Results that belong to no handle
+ *   are written into the caller's buffer, as snprintf does: at most `capacity`
+ *   items (text cut to capacity - 1 bytes and NUL-terminated), with the full
+ *   size in `*size`; call again with a bigger buffer when it did not fit.
  * - Threads: a handle may be used from any thread, by one thread at a time,
  *   unless a function says otherwise. A session or runner called by a second
  *   thread while busy returns ET_LLM_STATUS_INVALID_STATE. Different sessions
@@ -40,6 +43,8 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ status */
+/* Thread safety: every function in this section may be called from any
+ * thread at any time. */
 
 typedef enum et_llm_status {
 #define ET_LLM_C_STATUS_ENUMERATOR(camel, upper, value, when) ET_LLM_STATUS_##upper = value,
@@ -51,7 +56,8 @@ typedef enum et_llm_status {
 ET_LLM_C_EXPORT const char* et_llm_status_name(et_llm_status status);
 
 /* The message of the last call that failed on this thread, "" when the last
- * call succeeded. Valid until the next et_llm call on this thread. */
+ * call succeeded (at most 4095 bytes). Valid until the next et_llm call on
+ * this thread; usable while the thread exits. */
 ET_LLM_C_EXPORT const char* et_llm_last_error_message(void);
 
 /* The library's version, e.g. "0.1.0", and its parts. Thread-safe. */
@@ -63,6 +69,9 @@ ET_LLM_C_EXPORT void et_llm_version_numbers(int* major, int* minor, int* patch);
 ET_LLM_C_EXPORT et_llm_status et_llm_set_num_threads(size_t num_threads);
 
 /* --------------------------------------------------------- generation config */
+/* Thread safety: getters, _copy, _validate and _describe may run on many
+ * threads at once; a setter must not run while anything else uses the config
+ * (a generation copies the config when it starts). */
 
 /* What one generation does. Defaults are upstream's GenerationConfig's:
  * echo on, temperature 0.8, as many new tokens as the context allows, no BOS. */
@@ -74,7 +83,10 @@ ET_LLM_C_EXPORT et_llm_status et_llm_config_free(et_llm_config* config);
 /* ET_LLM_STATUS_INVALID_ARGUMENT naming the first field out of range. */
 ET_LLM_C_EXPORT et_llm_status et_llm_config_validate(const et_llm_config* config);
 
-/* Setters accept any value; generation (or et_llm_config_validate) checks them. */
+/* Setters accept any value; generation (or et_llm_config_validate) checks them.
+ * Without a num_bos of its own (set_num_bos turns add_special_tokens off), a
+ * prompt that starts a conversation gets the BOS its tokenizer config adds, as
+ * Hugging Face does; set_add_special_tokens(false) gives upstream's framing. */
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_echo(et_llm_config* config, bool value);
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_max_new_tokens(et_llm_config* config,
                                                                int32_t value);
@@ -96,6 +108,8 @@ ET_LLM_C_EXPORT et_llm_status et_llm_config_set_presence_penalty(et_llm_config* 
                                                                  float value);
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_penalty_last_n(et_llm_config* config,
                                                                int32_t value);
+ET_LLM_C_EXPORT et_llm_status et_llm_config_set_add_special_tokens(et_llm_config* config,
+                                                                   bool value);
 
 ET_LLM_C_EXPORT et_llm_status et_llm_config_get_echo(const et_llm_config* config, bool* out);
 ET_LLM_C_EXPORT et_llm_status et_llm_config_get_max_new_tokens(const et_llm_config* config,
@@ -119,6 +133,8 @@ ET_LLM_C_EXPORT et_llm_status et_llm_config_get_presence_penalty(const et_llm_co
                                                                  float* out);
 ET_LLM_C_EXPORT et_llm_status et_llm_config_get_penalty_last_n(const et_llm_config* config,
                                                                int32_t* out);
+ET_LLM_C_EXPORT et_llm_status et_llm_config_get_add_special_tokens(const et_llm_config* config,
+                                                                   bool* out);
 
 /* Text that ends generation (never passed on), and ids that end it besides
  * the EOS ids. Each call adds one; _clear_stops removes both kinds. */
@@ -132,10 +148,12 @@ ET_LLM_C_EXPORT et_llm_status et_llm_config_clear_stops(et_llm_config* config);
  * Python package installs llguidance's). */
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_grammar(et_llm_config* config, const char* grammar,
                                                         const char* type);
-/* The config as "GenerationConfig(echo=true, ...)". */
-ET_LLM_C_EXPORT et_llm_status et_llm_config_describe(const et_llm_config* config, const char** out);
+/* The config as "GenerationConfig(echo=True, ...)", into the caller's buffer. */
+ET_LLM_C_EXPORT et_llm_status et_llm_config_describe(const et_llm_config* config, char* text,
+                                                     size_t capacity, size_t* size);
 
 /* ---------------------------------------------------------- multimodal inputs */
+/* Thread safety: as configs; generation reads the inputs only during the call. */
 
 /* An ordered prompt of text, token ids, images, audio features and waveforms. */
 typedef struct et_llm_inputs et_llm_inputs;
@@ -153,25 +171,28 @@ ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_text(et_llm_inputs* inputs, cons
 /* Ids as they are (no BOS/EOS added). */
 ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_tokens(et_llm_inputs* inputs,
                                                        const uint64_t* tokens, size_t count);
-/* width * height * channels values, copied; sizes are checked here. */
+/* `count` values (width * height * channels, checked here), copied. */
 ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_image_uint8(et_llm_inputs* inputs,
-                                                            const uint8_t* data, int32_t width,
-                                                            int32_t height, int32_t channels,
+                                                            const uint8_t* data, size_t count,
+                                                            int32_t width, int32_t height,
+                                                            int32_t channels,
                                                             et_llm_image_layout layout);
 ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_image_float(et_llm_inputs* inputs,
-                                                            const float* data, int32_t width,
-                                                            int32_t height, int32_t channels,
+                                                            const float* data, size_t count,
+                                                            int32_t width, int32_t height,
+                                                            int32_t channels,
                                                             et_llm_image_layout layout);
-/* Preprocessed features [batch_size, bins, frames], float32. */
+/* Preprocessed features [batch_size, bins, frames], float32, `count` values. */
 ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_audio(et_llm_inputs* inputs, const float* data,
-                                                      int32_t batch_size, int32_t bins,
-                                                      int32_t frames);
-/* A waveform [batch_size, channels, samples], float32. */
+                                                      size_t count, int32_t batch_size,
+                                                      int32_t bins, int32_t frames);
+/* A waveform [batch_size, channels, samples], float32, `count` values. */
 ET_LLM_C_EXPORT et_llm_status et_llm_inputs_add_raw_audio(et_llm_inputs* inputs, const float* data,
-                                                          int32_t batch_size, int32_t channels,
-                                                          int32_t samples);
+                                                          size_t count, int32_t batch_size,
+                                                          int32_t channels, int32_t samples);
 
 /* -------------------------------------------------------------------- stats */
+/* Thread safety: readers on many threads at once; *_get_stats writes it. */
 
 /* Timings and counts of one generation (a copy, taken by *_get_stats). */
 typedef struct et_llm_stats et_llm_stats;
@@ -189,14 +210,16 @@ ET_LLM_C_EXPORT et_llm_status et_llm_stats_prefill_tokens_per_second(const et_ll
                                                                      double* out);
 ET_LLM_C_EXPORT et_llm_status et_llm_stats_decode_tokens_per_second(const et_llm_stats* stats,
                                                                     double* out);
-/* Every field, as upstream's stats JSON. */
-ET_LLM_C_EXPORT et_llm_status et_llm_stats_to_json(const et_llm_stats* stats, const char** out);
+/* Every field, as upstream's stats JSON, into the caller's buffer. */
+ET_LLM_C_EXPORT et_llm_status et_llm_stats_to_json(const et_llm_stats* stats, char* text,
+                                                   size_t capacity, size_t* size);
 
 /* ---------------------------------------------------------------- callbacks */
 
 typedef enum et_llm_callback_action {
   ET_LLM_CONTINUE = 0,
   ET_LLM_STOP = 1, /* end the generation after this piece, keeping what was made */
+  ET_LLM_FAIL = 2, /* end it with ET_LLM_STATUS_CALLBACK_FAILED, the turn taken back */
 } et_llm_callback_action;
 
 /* Receives each piece of text (whole UTF-8 characters, `size` bytes, also
@@ -234,15 +257,19 @@ ET_LLM_C_EXPORT et_llm_status et_llm_engine_is_multimodal(const et_llm_engine* e
 /* A constant method's value (e.g. "get_max_seq_len"); NOT_FOUND when absent. */
 ET_LLM_C_EXPORT et_llm_status et_llm_engine_metadata(const et_llm_engine* engine, const char* name,
                                                      int64_t* out);
-/* Text to ids (no BOS/EOS added), and back. The result stays valid until
- * the next et_llm_engine_encode (or _decode) on this thread. */
+/* Text to ids (no BOS/EOS added), and back, into the caller's buffers
+ * (`tokens` / `text` may be NULL when `capacity` is 0, to ask the size). */
 ET_LLM_C_EXPORT et_llm_status et_llm_engine_encode(const et_llm_engine* engine, const char* text,
-                                                   const uint64_t** tokens, size_t* count);
+                                                   uint64_t* tokens, size_t capacity,
+                                                   size_t* count);
 ET_LLM_C_EXPORT et_llm_status et_llm_engine_decode(const et_llm_engine* engine,
-                                                   const uint64_t* tokens, size_t count,
-                                                   const char** text);
+                                                   const uint64_t* tokens, size_t count, char* text,
+                                                   size_t capacity, size_t* size);
 
 /* ------------------------------------------------------------------ session */
+/* Thread safety: one call at a time per session (a second one while a
+ * generation runs gets INVALID_STATE); et_llm_session_stop from any thread at
+ * any time; sessions of one engine run on different threads at once. */
 
 /* One conversation on an engine: its KV cache and position. */
 typedef struct et_llm_session et_llm_session;
@@ -297,7 +324,8 @@ ET_LLM_C_EXPORT et_llm_status et_llm_session_reset(et_llm_session* session);
 /* Forgets positions >= `position`. */
 ET_LLM_C_EXPORT et_llm_status et_llm_session_rewind(et_llm_session* session, int64_t position);
 ET_LLM_C_EXPORT et_llm_status et_llm_session_position(const et_llm_session* session, int64_t* out);
-/* Of the last generation: its ids (the ending EOS included), text, ending. */
+/* Of the last generation: its ids (the ending EOS included), text, ending.
+ * They read what a finished generation left: not while one runs. */
 ET_LLM_C_EXPORT et_llm_status et_llm_session_generated_tokens(const et_llm_session* session,
                                                               const uint64_t** tokens,
                                                               size_t* count);
@@ -309,6 +337,7 @@ ET_LLM_C_EXPORT et_llm_status et_llm_session_get_stats(const et_llm_session* ses
                                                        et_llm_stats* stats);
 
 /* --------------------------------------------------------------- generation */
+/* Thread safety: one thread at a time per generation. */
 
 /* A turn pulled one piece at a time: start, then _next until `done`. The
  * session is busy until the generation is done or freed. */
@@ -331,6 +360,8 @@ ET_LLM_C_EXPORT et_llm_status et_llm_generation_finish_reason(const et_llm_gener
 ET_LLM_C_EXPORT et_llm_status et_llm_generation_free(et_llm_generation* generation);
 
 /* -------------------------------------------------------------- text runner */
+/* Thread safety: as a session; _stop and _is_loaded from any thread at any
+ * time; _load is serialized (a second caller waits, then returns OK). */
 
 /* Upstream's TextLLMRunner: one engine and one session. Created unloaded;
  * et_llm_text_runner_load (or the first generate) loads it. */
@@ -360,6 +391,7 @@ ET_LLM_C_EXPORT et_llm_status et_llm_text_runner_session(et_llm_text_runner* run
                                                          et_llm_session** out);
 
 /* -------------------------------------------------------- multimodal runner */
+/* Thread safety: as the text runner. */
 
 /* Upstream's MultimodalRunner, created unloaded as the text runner. */
 typedef struct et_llm_multimodal_runner et_llm_multimodal_runner;

@@ -19,6 +19,11 @@ struct GenerationConfig {
   float temperature = 0.8f;     // 0: greedy (argmax)
   int32_t num_bos = 0;          // BOS ids prepended to the prompt
   int32_t num_eos = 0;          // EOS ids appended to the prompt
+  // With num_bos 0, a text prompt that starts the conversation (position 0)
+  // gets the BOS its tokenizer's config adds (Tokenizer::default_bos_count),
+  // as Hugging Face's add_special_tokens=True does. false: upstream's framing,
+  // exactly num_bos. (Python's and C's num_bos setters set it to false.)
+  bool add_special_tokens = true;
   bool ignore_eos = false;      // keep generating after an EOS id
   int64_t seed = -1;            // sampling seed; -1: nondeterministic
   // Ids that end generation besides the EOS ids; they end it even with

@@ -194,6 +194,11 @@ class Session {
   // config.grammar compiled by the installed backend (null without a grammar).
   Result<std::shared_ptr<GrammarMatcher>> compile_grammar(const GenerationConfig& config) const;
   Error check_inputs(const std::vector<MultimodalInput>& inputs) const;
+  // The BOS ids a prompt framed by `config` starts with here: num_bos, or the
+  // tokenizer's default for text that starts a conversation
+  // (add_special_tokens; token ids and media get none, as in HF).
+  size_t bos_count(const GenerationConfig& config, bool starts_with_text) const;
+  static bool starts_with_text(const std::vector<MultimodalInput>& inputs);
 
   std::shared_ptr<const Engine> engine_;
   std::shared_ptr<IIOManager> io_manager_;

@@ -50,6 +50,15 @@ class Tokenizer {
   virtual std::optional<TokenId> bos_id() const = 0;
   virtual std::vector<TokenId> eos_ids() const = 0;
   virtual size_t vocab_size() const = 0;
+
+  // BOS ids a sequence starts with when the caller does not say, as Hugging
+  // Face's add_special_tokens=True: 1 when tokenizer_config.json's
+  // add_bos_token (or else a tokenizer.json post-processor) puts one first.
+  size_t default_bos_count() const { return default_bos_count_; }
+  void set_default_bos_count(size_t count) { default_bos_count_ = count; }
+
+ private:
+  size_t default_bos_count_ = 0;
 };
 
 // Replaces each maximal invalid UTF-8 subpart with U+FFFD (the Unicode

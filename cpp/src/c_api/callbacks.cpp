@@ -8,8 +8,11 @@ TokenCallback token_callback(et_llm_token_callback callback, void* user_data, Se
     return {};  // an empty callback also tells the runners not to echo
   }
   return [callback, user_data, session](const std::string& piece) {
-    if (callback(piece.c_str(), piece.size(), user_data) == ET_LLM_STOP) {
+    const et_llm_callback_action action = callback(piece.c_str(), piece.size(), user_data);
+    if (action == ET_LLM_STOP) {
       session->stop();
+    } else if (action == ET_LLM_FAIL) {
+      session->cancel(Error(ErrorCode::CallbackFailed, "the token callback returned ET_LLM_FAIL"));
     }
   };
 }

@@ -88,7 +88,6 @@ ET_LLM_C_CONFIG_FIELD(max_new_tokens, int32_t)
 ET_LLM_C_CONFIG_FIELD(warming, bool)
 ET_LLM_C_CONFIG_FIELD(seq_len, int32_t)
 ET_LLM_C_CONFIG_FIELD(temperature, float)
-ET_LLM_C_CONFIG_FIELD(num_bos, int32_t)
 ET_LLM_C_CONFIG_FIELD(num_eos, int32_t)
 ET_LLM_C_CONFIG_FIELD(ignore_eos, bool)
 ET_LLM_C_CONFIG_FIELD(seed, int64_t)
@@ -99,7 +98,27 @@ ET_LLM_C_CONFIG_FIELD(repetition_penalty, float)
 ET_LLM_C_CONFIG_FIELD(frequency_penalty, float)
 ET_LLM_C_CONFIG_FIELD(presence_penalty, float)
 ET_LLM_C_CONFIG_FIELD(penalty_last_n, int32_t)
+ET_LLM_C_CONFIG_FIELD(add_special_tokens, bool)
 #undef ET_LLM_C_CONFIG_FIELD
+
+// A num_bos the caller sets is the framing (as upstream's), not the tokenizer's default.
+et_llm_status et_llm_config_set_num_bos(et_llm_config* config, int32_t value) {
+  return guarded([&]() -> Error {
+    ET_LLM_CHECK_OK(check(config));
+    config->config.num_bos = value;
+    config->config.add_special_tokens = false;
+    return Error();
+  });
+}
+
+et_llm_status et_llm_config_get_num_bos(const et_llm_config* config, int32_t* out) {
+  return guarded([&]() -> Error {
+    ET_LLM_CHECK_OK(check(config));
+    ET_LLM_CHECK_OK(check_out(out, "out"));
+    *out = config->config.num_bos;
+    return Error();
+  });
+}
 
 et_llm_status et_llm_config_add_stop_string(et_llm_config* config, const char* text) {
   return guarded([&]() -> Error {
@@ -142,14 +161,11 @@ et_llm_status et_llm_config_set_grammar(et_llm_config* config, const char* gramm
   });
 }
 
-et_llm_status et_llm_config_describe(const et_llm_config* config, const char** out) {
+et_llm_status et_llm_config_describe(const et_llm_config* config, char* text, size_t capacity,
+                                     size_t* size) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(config));
-    ET_LLM_CHECK_OK(check_out(out, "out"));
-    auto* mutable_config = const_cast<et_llm_config*>(config);
-    mutable_config->description = config->config.to_string();
-    *out = mutable_config->description.c_str();
-    return Error();
+    return et_llm::c_api::copy_out(config->config.to_string(), text, capacity, size);
   });
 }
 

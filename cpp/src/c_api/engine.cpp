@@ -1,4 +1,5 @@
 // et_llm_engine: one loaded model, shared by its sessions.
+#include <algorithm>
 #include <atomic>
 
 #include "c_api/handles.h"
@@ -12,12 +13,6 @@ using et_llm::c_api::guarded;
 namespace et_llm::c_api {
 extern std::atomic<size_t> requested_threads;
 }  // namespace et_llm::c_api
-
-namespace {
-// et_llm_engine_encode / _decode results, per thread (the engine is shared).
-thread_local std::vector<et_llm::TokenId> encoded;
-thread_local std::string decoded;
-}  // namespace
 
 extern "C" {
 
@@ -86,30 +81,30 @@ et_llm_status et_llm_engine_metadata(const et_llm_engine* engine, const char* na
   });
 }
 
-et_llm_status et_llm_engine_encode(const et_llm_engine* engine, const char* text,
-                                   const uint64_t** tokens, size_t* count) {
+et_llm_status et_llm_engine_encode(const et_llm_engine* engine, const char* text, uint64_t* tokens,
+                                   size_t capacity, size_t* count) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(engine));
     ET_LLM_CHECK_OK(check_string(text, "text"));
-    ET_LLM_CHECK_OK(check_out(tokens, "tokens"));
+    ET_LLM_CHECK(capacity == 0 || tokens != nullptr, InvalidArgument,
+                 "tokens must not be NULL when capacity > 0");
     ET_LLM_CHECK_OK(check_out(count, "count"));
-    ET_LLM_ASSIGN_OR_RETURN(encoded, engine->engine->tokenizer().encode(text));
-    *tokens = encoded.data();
-    *count = encoded.size();
+    ET_LLM_ASSIGN_OR_RETURN(auto ids, engine->engine->tokenizer().encode(text));
+    std::copy_n(ids.begin(), std::min(capacity, ids.size()), tokens);
+    *count = ids.size();
     return Error();
   });
 }
 
 et_llm_status et_llm_engine_decode(const et_llm_engine* engine, const uint64_t* tokens,
-                                   size_t count, const char** text) {
+                                   size_t count, char* text, size_t capacity, size_t* size) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(engine));
     ET_LLM_CHECK(count == 0 || tokens != nullptr, InvalidArgument, "tokens must not be NULL");
-    ET_LLM_CHECK_OK(check_out(text, "text"));
-    ET_LLM_ASSIGN_OR_RETURN(decoded, engine->engine->tokenizer().decode(
-                                         std::vector<et_llm::TokenId>(tokens, tokens + count)));
-    *text = decoded.c_str();
-    return Error();
+    ET_LLM_ASSIGN_OR_RETURN(
+        auto decoded,
+        engine->engine->tokenizer().decode(std::vector<et_llm::TokenId>(tokens, tokens + count)));
+    return et_llm::c_api::copy_out(decoded, text, capacity, size);
   });
 }
 

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 #include "c_api/handles.h"
@@ -16,7 +18,10 @@ std::unordered_map<const void*, HandleKind>& registry() {
   return *handles;
 }
 
-thread_local std::string last_message;
+// Trivially destructible, so calls made while a thread exits (from pthread
+// key destructors, as Foundation's do) still find it alive.
+constexpr size_t kMessageCapacity = 4096;
+thread_local char last_message[kMessageCapacity];
 
 }  // namespace
 
@@ -52,12 +57,29 @@ Error check_string(const char* text, const char* name) {
 }
 
 et_llm_status finish(const Error& error) {
-  last_message = error.ok() ? std::string() : error.message();
+  const std::string& message = error.message();
+  size_t size = error.ok() ? 0 : std::min(message.size(), kMessageCapacity - 1);
+  std::memcpy(last_message, message.data(), size);
+  if (size < message.size() && size >= 3) {
+    std::memcpy(last_message + size - 3, "...", 3);
+  }
+  last_message[size] = '\0';
   return static_cast<et_llm_status>(error.code());
+}
+
+Error copy_out(const std::string& text, char* buffer, size_t capacity, size_t* size) {
+  ET_LLM_CHECK(capacity == 0 || buffer != nullptr, InvalidArgument,
+               "the buffer must not be NULL when capacity > 0");
+  ET_LLM_CHECK_OK(check_out(size, "size"));
+  if (capacity > 0) {
+    const size_t n = std::min(text.size(), capacity - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  *size = text.size();
+  return Error();
 }
 
 }  // namespace et_llm::c_api
 
-extern "C" const char* et_llm_last_error_message(void) {
-  return et_llm::c_api::last_message.c_str();
-}
+extern "C" const char* et_llm_last_error_message(void) { return et_llm::c_api::last_message; }

@@ -23,7 +23,6 @@
 
 struct et_llm_config {
   et_llm::GenerationConfig config;
-  std::string description;  // et_llm_config_describe's result
 };
 
 struct et_llm_inputs {
@@ -32,7 +31,6 @@ struct et_llm_inputs {
 
 struct et_llm_stats {
   et_llm::Stats stats;
-  std::string json;  // et_llm_stats_to_json's result
 };
 
 struct et_llm_engine {
@@ -134,6 +132,8 @@ Error destroy(T* handle) {
 }
 
 Error check_out(const void* out, const char* name);
+// `text` into the caller's buffer, as snprintf does; `*size` = its full length.
+Error copy_out(const std::string& text, char* buffer, size_t capacity, size_t* size);
 Error check_string(const char* text, const char* name);
 
 // Keeps `error`'s message for et_llm_last_error_message() and returns its code.

@@ -8,10 +8,14 @@ using et_llm::c_api::guarded;
 
 namespace {
 
-// `count` values of `data`; NULL is allowed only for none.
+// The `count` values of `data`, which the sizes must account for exactly.
 template <typename T>
-et_llm::Result<std::vector<T>> copy_values(const T* data, int64_t count) {
-  ET_LLM_CHECK(count > 0, InvalidArgument, "every size must be positive");
+et_llm::Result<std::vector<T>> copy_values(const T* data, size_t count, int64_t expected,
+                                           const char* what) {
+  ET_LLM_CHECK(expected > 0, InvalidArgument, std::string(what) + ": every size must be positive");
+  ET_LLM_CHECK(count == static_cast<size_t>(expected), InvalidArgument,
+               std::string(what) + ": the sizes need " + std::to_string(expected) +
+                   " values, got " + std::to_string(count));
   ET_LLM_CHECK(data != nullptr, InvalidArgument, "data must not be NULL");
   return std::vector<T>(data, data + count);
 }
@@ -39,11 +43,12 @@ Error check_layout(et_llm_image_layout layout) {
 }
 
 template <typename T>
-Error add_image(et_llm_inputs* inputs, const T* data, int32_t width, int32_t height,
+Error add_image(et_llm_inputs* inputs, const T* data, size_t count, int32_t width, int32_t height,
                 int32_t channels, et_llm_image_layout layout) {
   ET_LLM_CHECK_OK(check(inputs));
   ET_LLM_CHECK_OK(check_layout(layout));
-  ET_LLM_ASSIGN_OR_RETURN(auto values, copy_values(data, product(width, height, channels)));
+  ET_LLM_ASSIGN_OR_RETURN(auto values,
+                          copy_values(data, count, product(width, height, channels), "image"));
   et_llm::Image image(std::move(values), width, height, channels, layout_of(layout));
   ET_LLM_CHECK_OK(image.validate());
   return add(inputs, et_llm::make_image_input(std::move(image)));
@@ -110,23 +115,24 @@ et_llm_status et_llm_inputs_add_tokens(et_llm_inputs* inputs, const uint64_t* to
 }
 
 et_llm_status et_llm_inputs_add_image_uint8(et_llm_inputs* inputs, const uint8_t* data,
+                                            size_t count, int32_t width, int32_t height,
+                                            int32_t channels, et_llm_image_layout layout) {
+  return guarded([&] { return add_image(inputs, data, count, width, height, channels, layout); });
+}
+
+et_llm_status et_llm_inputs_add_image_float(et_llm_inputs* inputs, const float* data, size_t count,
                                             int32_t width, int32_t height, int32_t channels,
                                             et_llm_image_layout layout) {
-  return guarded([&] { return add_image(inputs, data, width, height, channels, layout); });
+  return guarded([&] { return add_image(inputs, data, count, width, height, channels, layout); });
 }
 
-et_llm_status et_llm_inputs_add_image_float(et_llm_inputs* inputs, const float* data, int32_t width,
-                                            int32_t height, int32_t channels,
-                                            et_llm_image_layout layout) {
-  return guarded([&] { return add_image(inputs, data, width, height, channels, layout); });
-}
-
-et_llm_status et_llm_inputs_add_audio(et_llm_inputs* inputs, const float* data, int32_t batch_size,
-                                      int32_t bins, int32_t frames) {
+et_llm_status et_llm_inputs_add_audio(et_llm_inputs* inputs, const float* data, size_t count,
+                                      int32_t batch_size, int32_t bins, int32_t frames) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(inputs));
     et_llm::Audio audio;
-    ET_LLM_ASSIGN_OR_RETURN(audio.data, copy_values(data, product(batch_size, bins, frames)));
+    ET_LLM_ASSIGN_OR_RETURN(audio.data,
+                            copy_values(data, count, product(batch_size, bins, frames), "audio"));
     audio.batch_size = batch_size;
     audio.n_bins = bins;
     audio.n_frames = frames;
@@ -135,12 +141,13 @@ et_llm_status et_llm_inputs_add_audio(et_llm_inputs* inputs, const float* data, 
   });
 }
 
-et_llm_status et_llm_inputs_add_raw_audio(et_llm_inputs* inputs, const float* data,
+et_llm_status et_llm_inputs_add_raw_audio(et_llm_inputs* inputs, const float* data, size_t count,
                                           int32_t batch_size, int32_t channels, int32_t samples) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(inputs));
     et_llm::RawAudio audio;
-    ET_LLM_ASSIGN_OR_RETURN(audio.data, copy_values(data, product(batch_size, channels, samples)));
+    ET_LLM_ASSIGN_OR_RETURN(
+        audio.data, copy_values(data, count, product(batch_size, channels, samples), "raw audio"));
     audio.batch_size = batch_size;
     audio.n_channels = channels;
     audio.n_samples = samples;

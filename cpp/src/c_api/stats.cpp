@@ -56,14 +56,11 @@ et_llm_status et_llm_stats_decode_tokens_per_second(const et_llm_stats* stats, d
   return read(stats, out, [](const et_llm::Stats& s) { return s.decode_tokens_per_second(); });
 }
 
-et_llm_status et_llm_stats_to_json(const et_llm_stats* stats, const char** out) {
+et_llm_status et_llm_stats_to_json(const et_llm_stats* stats, char* text, size_t capacity,
+                                   size_t* size) {
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(stats));
-    ET_LLM_CHECK_OK(check_out(out, "out"));
-    auto* mutable_stats = const_cast<et_llm_stats*>(stats);
-    mutable_stats->json = stats->stats.to_json_string();
-    *out = mutable_stats->json.c_str();
-    return Error();
+    return et_llm::c_api::copy_out(stats->stats.to_json_string(), text, capacity, size);
   });
 }
 

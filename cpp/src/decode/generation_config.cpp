@@ -122,12 +122,13 @@ std::string GenerationConfig::to_string() const {
   out << "GenerationConfig(echo=" << (echo ? "True" : "False")
       << ", max_new_tokens=" << max_new_tokens << ", warming=" << (warming ? "True" : "False")
       << ", seq_len=" << seq_len << ", temperature=" << temperature << ", num_bos=" << num_bos
-      << ", num_eos=" << num_eos << ", ignore_eos=" << (ignore_eos ? "True" : "False")
-      << ", seed=" << seed << ", top_k=" << top_k << ", top_p=" << top_p
-      << ", min_p=" << min_p << ", repetition_penalty=" << repetition_penalty
-      << ", frequency_penalty=" << frequency_penalty
-      << ", presence_penalty=" << presence_penalty << ", penalty_last_n=" << penalty_last_n
-      << ", stop_token_ids=[";
+      << ", num_eos=" << num_eos
+      << ", add_special_tokens=" << (add_special_tokens ? "True" : "False")
+      << ", ignore_eos=" << (ignore_eos ? "True" : "False") << ", seed=" << seed
+      << ", top_k=" << top_k << ", top_p=" << top_p << ", min_p=" << min_p
+      << ", repetition_penalty=" << repetition_penalty
+      << ", frequency_penalty=" << frequency_penalty << ", presence_penalty=" << presence_penalty
+      << ", penalty_last_n=" << penalty_last_n << ", stop_token_ids=[";
   for (size_t i = 0; i < stop_token_ids.size(); ++i) {
     out << (i ? ", " : "") << stop_token_ids[i];
   }

@@ -66,7 +66,7 @@ Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalI
   const bool penalize = SamplingParams::from(config).has_penalties();
   std::vector<TokenId> prompt_tokens;
   bool stopped = false;
-  err = feed(inputs, static_cast<size_t>(config.num_bos), &stopped,
+  err = feed(inputs, bos_count(config, starts_with_text(inputs)), &stopped,
              penalize ? &prompt_tokens : nullptr);
   stats_.num_prompt_tokens = std::max<int64_t>(position_ - position_before, 0);
   if (err.ok() && !stopped && last_logits_.empty() && !pending_token_) {
@@ -108,15 +108,16 @@ Result<std::unique_ptr<Generation>> Session::start_text(const std::string& promp
                                                         const GenerationConfig& config) {
   ET_LLM_CHECK_OK(config.validate());
   std::vector<MultimodalInput> inputs;
-  if (!prompt.empty() || config.num_bos > 0 || config.num_eos > 0) {
-    ET_LLM_ASSIGN_OR_RETURN(auto tokens,
-                            engine_->tokenizer().encode(prompt, static_cast<size_t>(config.num_bos),
-                                                        static_cast<size_t>(config.num_eos)));
+  const size_t num_bos = bos_count(config, !prompt.empty());
+  if (!prompt.empty() || num_bos > 0 || config.num_eos > 0) {
+    ET_LLM_ASSIGN_OR_RETURN(auto tokens, engine_->tokenizer().encode(
+                                             prompt, num_bos, static_cast<size_t>(config.num_eos)));
     inputs.push_back(make_token_input(std::move(tokens)));
   }
-  GenerationConfig encoded = config;
+  GenerationConfig encoded = config;  // framed above
   encoded.num_bos = 0;
   encoded.num_eos = 0;
+  encoded.add_special_tokens = false;
   return start(inputs, encoded, prompt);
 }
 
@@ -135,9 +136,10 @@ Result<std::unique_ptr<Generation>> Session::start_tokens(const std::vector<Toke
   if (echo_decoded && config.echo && !tokens.empty()) {
     ET_LLM_ASSIGN_OR_RETURN(echo, engine_->tokenizer().decode(tokens));
   }
-  GenerationConfig raw = config;
+  GenerationConfig raw = config;  // ids as they are
   raw.num_bos = 0;
   raw.num_eos = 0;
+  raw.add_special_tokens = false;
   return start(inputs, raw, echo);
 }
 

@@ -320,10 +320,24 @@ Error Session::prefill_tokens(const std::vector<TokenId>& tokens, const Sampling
   return prefill_inputs({make_token_input(tokens)}, 0);
 }
 
+bool Session::starts_with_text(const std::vector<MultimodalInput>& inputs) {
+  const std::string* text = inputs.empty() ? nullptr : inputs.front().try_get_text();
+  return text != nullptr && !text->empty();
+}
+
+size_t Session::bos_count(const GenerationConfig& config, bool starts_with_text) const {
+  const bool starts_conversation = position_ == 0 && !pending_token_;
+  if (config.num_bos > 0 || !config.add_special_tokens || !starts_conversation ||
+      !starts_with_text) {
+    return static_cast<size_t>(config.num_bos);
+  }
+  return engine_->tokenizer().default_bos_count();
+}
+
 Error Session::prefill(const std::string& text, const GenerationConfig& config) {
   ET_LLM_CHECK_OK(config.validate());
   ET_LLM_ASSIGN_OR_RETURN(auto tokens,
-                          engine_->tokenizer().encode(text, static_cast<size_t>(config.num_bos),
+                          engine_->tokenizer().encode(text, bos_count(config, !text.empty()),
                                                       static_cast<size_t>(config.num_eos)));
   ET_LLM_CHECK(!tokens.empty(), InvalidArgument, "prefill() needs a non-empty prompt");
   return prefill_inputs({make_token_input(std::move(tokens))}, 0);
@@ -332,7 +346,7 @@ Error Session::prefill(const std::string& text, const GenerationConfig& config) 
 Error Session::prefill(const std::vector<MultimodalInput>& inputs, const GenerationConfig& config) {
   ET_LLM_CHECK_OK(config.validate());
   ET_LLM_CHECK(!inputs.empty(), InvalidArgument, "prefill() needs at least one input");
-  return prefill_inputs(inputs, static_cast<size_t>(config.num_bos));
+  return prefill_inputs(inputs, bos_count(config, starts_with_text(inputs)));
 }
 
 Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& recent,

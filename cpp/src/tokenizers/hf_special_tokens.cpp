@@ -68,11 +68,15 @@ Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& dire
                                                const PieceLookup& piece_to_id) {
   SpecialTokenIds result;
   std::error_code error;
+  std::optional<bool> add_bos_token;
 
   const std::filesystem::path config_path = directory / "tokenizer_config.json";
   if (std::filesystem::exists(config_path, error)) {
     ET_LLM_ASSIGN_OR_RETURN(nlohmann::json config, read_json_file(config_path));
     if (auto bos = config_token(config, "bos_token")) result.bos = piece_to_id(*bos);
+    if (config.contains("add_bos_token") && config["add_bos_token"].is_boolean()) {
+      add_bos_token = config["add_bos_token"].get<bool>();
+    }
     if (auto eos = config_token(config, "eos_token")) {
       if (auto id = piece_to_id(*eos)) result.eos.push_back(*id);
     }
@@ -90,7 +94,9 @@ Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& dire
   }
 
   const nlohmann::json processor = tokenizer_json.value("post_processor", nlohmann::json());
-  if (!result.bos) result.bos = post_processor_special(processor, /*at_end=*/false);
+  const std::optional<TokenId> processor_bos = post_processor_special(processor, /*at_end=*/false);
+  if (!result.bos) result.bos = processor_bos;
+  result.adds_bos = add_bos_token.value_or(processor_bos.has_value()) && result.bos.has_value();
   if (result.eos.empty()) {
     if (auto eos = post_processor_special(processor, /*at_end=*/true)) result.eos.push_back(*eos);
   }

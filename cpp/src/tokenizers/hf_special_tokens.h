@@ -17,6 +17,9 @@ namespace et_llm::detail {
 struct SpecialTokenIds {
   std::optional<TokenId> bos;
   std::vector<TokenId> eos;
+  // tokenizer_config.json's add_bos_token, else whether the post-processor
+  // puts a special token first.
+  bool adds_bos = false;
 };
 
 using PieceLookup = std::function<std::optional<TokenId>(std::string_view)>;

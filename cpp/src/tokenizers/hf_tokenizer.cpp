@@ -112,7 +112,9 @@ Error check_post_processor(const nlohmann::json& processor) {
 
 }  // namespace
 
-HFTokenizer::HFTokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HFTokenizer::HFTokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  set_default_bos_count(impl_->special.adds_bos ? 1 : 0);
+}
 HFTokenizer::~HFTokenizer() = default;
 
 Result<std::unique_ptr<HFTokenizer>> HFTokenizer::load(const std::string& path) {

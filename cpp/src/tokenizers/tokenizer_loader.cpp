@@ -9,6 +9,7 @@
 #include "et_llm/llama2c_tokenizer.h"
 #include "et_llm/sentencepiece_tokenizer.h"
 #include "tokenizers/file_contents.h"
+#include "tokenizers/json_file.h"
 
 namespace et_llm {
 
@@ -112,6 +113,20 @@ Loaded load_file(const std::string& path, const TiktokenOptions& tiktoken) {
                utf8_lossy("Failed to load tokenizer " + path + " (tried " + tried + ")"));
 }
 
+// A tokenizer_config.json beside the tokenizer says whether a sequence starts
+// with BOS, whatever the format (Gemma's tokenizer.model, Llama 3's tiktoken);
+// an unreadable one is left to the formats that need it.
+void apply_add_bos_token(const fs::path& config_path, Tokenizer& tokenizer) {
+  std::error_code ec;
+  if (!fs::is_regular_file(config_path, ec)) return;
+  auto config = detail::read_json_file(config_path);
+  if (!config.ok() || !config->is_object()) return;
+  auto it = config->find("add_bos_token");
+  if (it != config->end() && it->is_boolean()) {
+    tokenizer.set_default_bos_count(it->get<bool>() && tokenizer.bos_id() ? 1 : 0);
+  }
+}
+
 Loaded load_directory(const fs::path& dir, const TiktokenOptions& tiktoken) {
   std::vector<fs::path> candidates;
   for (const char* name : {"tokenizer.json", "tokenizer.model", "tokenizer.bin"}) {
@@ -150,8 +165,13 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& path,
   ET_LLM_CHECK(!path.empty(), InvalidArgument, "tokenizer path is empty");
   std::error_code ec;
   ET_LLM_CHECK(fs::exists(path, ec), NotFound, "tokenizer not found: " + path);
-  if (fs::is_directory(path, ec)) return load_directory(path, tiktoken);
-  return load_file(path, tiktoken);
+  const bool directory = fs::is_directory(path, ec);
+  Loaded loaded = directory ? load_directory(path, tiktoken) : load_file(path, tiktoken);
+  if (loaded.ok()) {
+    const fs::path folder = directory ? fs::path(path) : fs::path(path).parent_path();
+    apply_add_bos_token(folder / "tokenizer_config.json", **loaded);
+  }
+  return loaded;
 }
 
 }  // namespace et_llm

@@ -1,5 +1,5 @@
 // Describes an image with a vision-language .pte and streams the answer to stdout.
-//   multimodal <model.pte> <tokenizer.json> <image.ppm> "<question>" [max_new_tokens]
+//   multimodal <model.pte> <tokenizer.json> <image.ppm> "<question>" [max_new_tokens] [num_bos]
 // The image is a binary PPM (P6, 8-bit RGB), the format needing no image library;
 // convert others with e.g. `convert photo.jpg -resize 32x32! image.ppm`.
 #include <cstdlib>
@@ -49,8 +49,9 @@ et_llm::Result<et_llm::Image> read_ppm(const std::string& path) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::cerr << "usage: " << argv[0]
-              << " <model.pte> <tokenizer.json> <image.ppm> <question> [max_new_tokens]\n";
+    std::cerr
+        << "usage: " << argv[0]
+        << " <model.pte> <tokenizer.json> <image.ppm> <question> [max_new_tokens] [num_bos]\n";
     return 2;
   }
   auto runner = et_llm::create_multimodal_runner(argv[1], std::string(argv[2]));
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   config.echo = false;
   config.temperature = 0.0f;
   config.max_new_tokens = argc > 5 ? std::atoi(argv[5]) : 32;
+  if (argc > 6) {  // an explicit BOS count; by default the tokenizer config's
+    config.num_bos = std::atoi(argv[6]);
+    config.add_special_tokens = false;
+  }
 
   // The question, the picture, then an instruction: any order and number of pieces works.
   std::vector<et_llm::MultimodalInput> inputs;

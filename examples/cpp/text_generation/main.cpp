@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
   config.echo = false;
   config.max_new_tokens = argc > 4 ? std::atoi(argv[4]) : 32;
   config.temperature = argc > 5 ? static_cast<float>(std::atof(argv[5])) : 0.0f;
-  config.num_bos = argc > 6 ? std::atoi(argv[6]) : 0;
+  if (argc > 6) {  // an explicit BOS count; by default the tokenizer config's
+    config.num_bos = std::atoi(argv[6]);
+    config.add_special_tokens = false;
+  }
 
   et_llm::Error err = (*runner)->generate(
       argv[3], config, [](const std::string& piece) { std::cout << piece << std::flush; },

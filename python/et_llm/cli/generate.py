@@ -68,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.num_bos is not None:
         config.num_bos = args.num_bos
-    elif not args.chat and tokenizer_adds_bos(model):
-        config.num_bos = 1
+    elif args.chat:
+        config.add_special_tokens = False  # the chat template writes the BOS
+    else:
+        config.num_bos = 1 if tokenizer_adds_bos(model) else 0
     stats: list[et_llm.Stats] = []
     if args.json:
         text = runner.generate(prompt, config, None, stats.append)
