@@ -23,7 +23,11 @@ class TextPrefiller {
  public:
   explicit TextPrefiller(TextDecoderRunner* decoder) : decoder_(decoder) {}
 
-  // Feeds tokens at positions start_pos..; checks `stop` between calls.
+  // Feeds tokens at positions start_pos..; checks `stop` between calls. With
+  // a `stop` to honour, calls are sized from the time the last one took so
+  // that each takes about kStopLatencyUs: a stop() lands within about that.
+  static constexpr int64_t kStopLatencyUs = 300000;
+  static constexpr size_t kMinChunk = 32;
   Result<PrefillResult> prefill(const std::vector<TokenId>& tokens, int64_t start_pos,
                                 const std::atomic<bool>* stop = nullptr);
 
