@@ -18,6 +18,7 @@ from typing import Any
 
 from et_llm.models.cache import tools_venv_dir
 from et_llm.models.log import log
+from et_llm.models.worker_output import run_logged
 
 # Pinned together: optimum-executorch 1.1.0 needs transformers 5.0.0rc1; torch/executorch are the
 # versions et_llm is built against. Keep in sync with the `export` extra in pyproject.toml.
@@ -119,8 +120,7 @@ def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
         raise RuntimeError(f"the model tools environment is incomplete: {tools_problem()}")
     python = ensure_tools_python()
     command = [str(python), "-c", _BOOTSTRAP, _package_dir(), task, request]
-    result = subprocess.run(command, env=_tools_environment(), stdout=sys.stderr, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"model step '{task}' failed (exit code {result.returncode}); see the log above"
-        )
+    log_path = model_dir / "logs" / f"{task}.log"
+    code = run_logged(command, _tools_environment(), task, log_path)
+    if code != 0:
+        raise RuntimeError(f"model step '{task}' failed (exit code {code}); its log: {log_path}")
