@@ -20,6 +20,20 @@ constexpr size_t kMaxRewrittenBytes = size_t{64} << 20;
 
 void free_copy(void* /*context*/, void* data, size_t /*size*/) { std::free(data); }
 
+// Kernel calls name an operator by index; the 1.5 runtime logs an index out of
+// range and runs a null kernel, so such a (corrupt) program is refused here.
+bool operator_indices_valid(const std::vector<Plan>& plans) {
+  for (const Plan& plan : plans) {
+    for (const Instruction& in : plan.instructions) {
+      if (in.kind == InstructionKind::Kernel &&
+          (in.op_index < 0 || static_cast<size_t>(in.op_index) >= plan.operators.size())) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 // A rewrite is kept when et_llm's kernels for its patched calls are registered.
 bool register_kernels(const Rewrite& rewrite) {
   for (const KernelSignature& kernel : rewrite.kernels) {
@@ -47,6 +61,11 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
   const auto* data = static_cast<const uint8_t*>(loaded->data());
   auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
+  if (!operator_indices_valid(*plans)) {
+    loaded->Free();
+    return executorch::runtime::Error::InvalidProgram;
+  }
+  if (!rewrite_) return loaded;
   const ProgramRewrites rewrites = plan_program_rewrites(*plans, register_kernels);
   for (const KernelSignature& kernel : substitutable_kernels(*plans)) {
     (void)kernels::register_rewrite_kernel(kernel);  // the runtime's kernel stays if this fails

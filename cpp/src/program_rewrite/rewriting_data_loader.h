@@ -13,8 +13,10 @@ namespace et_llm::program_rewrite {
 
 class RewritingDataLoader final : public executorch::runtime::DataLoader {
  public:
-  explicit RewritingDataLoader(std::unique_ptr<executorch::runtime::DataLoader> inner)
-      : inner_(std::move(inner)) {}
+  // `rewrite` false: only the checks below, no rewrites (ET_LLM_NO_PROGRAM_REWRITE).
+  explicit RewritingDataLoader(std::unique_ptr<executorch::runtime::DataLoader> inner,
+                               bool rewrite = true)
+      : inner_(std::move(inner)), rewrite_(rewrite) {}
 
   executorch::runtime::Result<executorch::runtime::FreeableBuffer> load(
       size_t offset, size_t size, const SegmentInfo& segment_info) const override;
@@ -28,6 +30,7 @@ class RewritingDataLoader final : public executorch::runtime::DataLoader {
 
  private:
   std::unique_ptr<executorch::runtime::DataLoader> inner_;
+  bool rewrite_;
 };
 
 // Whether loads should rewrite programs (ET_LLM_NO_PROGRAM_REWRITE unset or 0).

@@ -44,15 +44,14 @@ Result<std::unique_ptr<executorch::runtime::DataLoader>> map_file(const std::str
       std::make_unique<executorch::extension::MmapDataLoader>(std::move(*loader)));
 }
 
-// The program is read through a RewritingDataLoader (in-place KV-cache updates)
-// unless ET_LLM_NO_PROGRAM_REWRITE is set; weights stay memory-mapped.
+// The program is read through a RewritingDataLoader, which checks it and makes
+// in-place KV-cache updates (no rewrites when ET_LLM_NO_PROGRAM_REWRITE is set);
+// weights stay memory-mapped.
 Result<std::unique_ptr<Module>> make_module(const std::string& model_path,
                                             const std::optional<std::string>& data_path) {
   ET_LLM_ASSIGN_OR_RETURN(auto program_loader, map_file(model_path));
-  if (program_rewrite::rewriting_enabled()) {
-    program_loader =
-        std::make_unique<program_rewrite::RewritingDataLoader>(std::move(program_loader));
-  }
+  program_loader = std::make_unique<program_rewrite::RewritingDataLoader>(
+      std::move(program_loader), program_rewrite::rewriting_enabled());
   std::unique_ptr<executorch::runtime::DataLoader> data_loader;
   if (data_path) {
     ET_LLM_ASSIGN_OR_RETURN(data_loader, map_file(*data_path));
@@ -72,7 +71,10 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
     ET_LLM_CHECK_OK(check_readable_file(*data_path, "data file"));
   }
   ET_LLM_ASSIGN_OR_RETURN(auto module, make_module(model_path, data_path));
-  auto err = module->load();
+  // InternalConsistency checks the flatbuffer's offsets and sizes before the
+  // runtime follows them: a corrupt file is an error, not a crash (upstream's
+  // Python runtime does the same).
+  auto err = module->load(executorch::runtime::Program::Verification::InternalConsistency);
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                    "cannot load " + model_path + " as an ExecuTorch program");

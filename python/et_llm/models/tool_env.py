@@ -120,7 +120,10 @@ def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
         raise RuntimeError(f"the model tools environment is incomplete: {tools_problem()}")
     python = ensure_tools_python()
     command = [str(python), "-c", _BOOTSTRAP, _package_dir(), task, request]
-    log_path = model_dir / "logs" / f"{task}.log"
+    # Beside what the step makes (a variant's folder), so variants keep their own logs.
+    output = params.get("output")
+    folder = (model_dir / str(output)).parent if output else model_dir / "logs"
+    log_path = folder / f"{task}.log"
     code = run_logged(command, _tools_environment(), task, log_path)
     if code != 0:
         raise RuntimeError(f"model step '{task}' failed (exit code {code}); its log: {log_path}")
