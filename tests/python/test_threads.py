@@ -75,3 +75,45 @@ def test_sizing_the_pool_prints_nothing(model_path, tokenizer_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_resizing_the_pool_while_another_thread_generates_is_refused(
+    model_path: str, tokenizer_path: str
+) -> None:
+    """The pool cannot be reset under a running XNNPACK call: a resize (or a runner asking for
+    another size) while a generation runs is an InvalidStateError, and both sides go on."""
+    import threading
+    import time
+
+    import et_llm
+
+    runner = et_llm.TextLLMRunner(model_path, tokenizer_path)
+    started = threading.Event()
+
+    def slow(input_ids, scores) -> None:  # keeps the generation running for a while
+        started.set()
+        time.sleep(0.002)
+
+    config = et_llm.GenerationConfig(
+        temperature=0.0, max_new_tokens=100, ignore_eos=True, num_bos=0, logits_processors=[slow]
+    )
+    result: list[list[int]] = []
+    worker = threading.Thread(target=lambda: result.append(runner.generate_tokens([1, 5], config)))
+    worker.start()
+    assert started.wait(30)
+    other = 1 if et_llm.get_num_threads() != 1 else 2
+    refused = 0
+    while worker.is_alive():
+        try:
+            et_llm.set_num_threads(other)
+        except et_llm.InvalidStateError as error:
+            assert "while a model runs" in str(error)
+            refused += 1
+        else:
+            et_llm.set_num_threads(2)  # landed between two forwards: allowed, put it back
+        time.sleep(0.001)
+    worker.join()
+    assert refused > 0
+    assert len(result[0]) == 100
+    et_llm.set_num_threads(other)  # idle: allowed
+    et_llm.set_num_threads(2)

@@ -9,7 +9,8 @@
 namespace et_llm {
 
 // Threads XNNPACK and the CPU kernels use (the process-wide pool); 0 keeps the
-// current size. Resizing while another runner is generating is not allowed.
+// current size. InvalidState while a model runs on the pool (resizing it under
+// a running XNNPACK call would crash); resize before or after generating.
 Error set_num_threads(size_t num_threads);
 size_t get_num_threads();
 // Physical cores of this machine (SMT siblings counted once); the default

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "platform/thread_pool_use.h"
+
 namespace et_llm::detail {
 
 using executorch::extension::MallocMemoryAllocator;
@@ -128,7 +130,10 @@ Result<std::vector<EValue>> MethodSet::execute(const std::string& name,
       return err;
     }
   }
-  err = method.execute();
+  {
+    detail::ThreadPoolUse pool;  // no resize while XNNPACK runs
+    err = method.execute();
+  }
   if (err != Error::Ok) {
     return err;
   }

@@ -5,13 +5,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
 
-#include "et_llm/threads.h"
 #include "et_llm/log_level.h"
+#include "et_llm/threads.h"
+#include "platform/thread_pool_use.h"
 
 namespace executorch::extension::threadpool {
 class ThreadPool {
@@ -24,11 +26,23 @@ ThreadPool* get_threadpool();
 
 namespace et_llm {
 
+namespace detail {
+std::shared_mutex& thread_pool_use() {
+  static std::shared_mutex use;
+  return use;
+}
+}  // namespace detail
+
 Error set_num_threads(size_t num_threads) {
   if (num_threads == 0) {
     return Error();
   }
   ET_LLM_CHECK(num_threads <= 1024, InvalidArgument, "num_threads must be <= 1024");
+  std::unique_lock<std::shared_mutex> resizing(detail::thread_pool_use(), std::try_to_lock);
+  ET_LLM_CHECK(resizing.owns_lock(), InvalidState,
+               "cannot resize the thread pool to " + std::to_string(num_threads) +
+                   " threads while a model runs on it (another thread is generating); "
+                   "resize before or after");
   install_runtime_log_filter();  // creating the pool logs CPU probing at Info level
   auto* pool = executorch::extension::threadpool::get_threadpool();
   ET_LLM_CHECK(pool != nullptr, NotSupported, "the ExecuTorch thread pool is unavailable");
