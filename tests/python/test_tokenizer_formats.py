@@ -632,3 +632,31 @@ def test_fuzz_short_run(tmp_path, target, runs):
         env={**os.environ, "ET_LLM_FUZZ_TMPDIR": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr[-4000:]
+
+
+def test_out_of_range_vocabulary_ids_are_typed_errors(tmp_path, tokenizer_path) -> None:
+    """An id of 10^12, -5 or 2*10^7 in a 768-entry vocabulary would size a table by it: the
+    file is refused instead (before, MemoryError or a 358 MB load)."""
+    import json
+    import resource
+
+    import pytest
+
+    import et_llm
+
+    base = json.loads(open(tokenizer_path, encoding="utf-8").read())
+    first = next(iter(base["model"]["vocab"]))
+    for bad in (10**12, -5, 2 * 10**7, "7"):
+        tokenizer = json.loads(json.dumps(base))
+        tokenizer["model"]["vocab"][first] = bad
+        path = tmp_path / "tokenizer.json"
+        path.write_text(json.dumps(tokenizer))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with pytest.raises(et_llm.TokenizerError, match="vocab id .* is not an id of a 768-entry"):
+            et_llm.load_tokenizer(str(path))
+        assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # kB
+    tokenizer = json.loads(json.dumps(base))
+    tokenizer["added_tokens"][0]["id"] = -1
+    path.write_text(json.dumps(tokenizer))
+    with pytest.raises(et_llm.TokenizerError, match="added token id -1"):
+        et_llm.load_tokenizer(str(path))

@@ -105,7 +105,15 @@ Result<std::unique_ptr<BpeModel>> BpeModel::from_json(const nlohmann::json& mode
 Error BpeModel::load_vocab(const nlohmann::json& vocab) {
   if (!vocab.is_object()) return invalid_model("vocab is not an object");
   token_to_id_.reserve(vocab.size());
+  // Ids index a table, so they are bounded by the file's own size: a few
+  // bytes cannot ask for gigabytes (real vocabularies are dense, 0..n-1).
+  const uint64_t id_limit = 4 * static_cast<uint64_t>(vocab.size()) + 4096;
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
+    if (!it.value().is_number_unsigned() || it.value().get<uint64_t>() >= id_limit) {
+      return invalid_model("vocab id " + it.value().dump() + " of '" + it.key() +
+                           "' is not an id of a " + std::to_string(vocab.size()) +
+                           "-entry vocabulary (0.." + std::to_string(id_limit - 1) + ")");
+    }
     const uint32_t id = it.value().get<uint32_t>();
     const std::string& token = token_storage_.emplace_back(it.key());
     token_to_id_[token] = id;

@@ -58,7 +58,12 @@ Result<std::vector<detail::AddedToken>> parse_added_tokens(const nlohmann::json&
   if (list.is_null()) return tokens;
   for (const nlohmann::json& entry : list) {
     detail::AddedToken token;
-    token.id = entry.at("id").get<uint32_t>();
+    const nlohmann::json& id = entry.at("id");
+    // Bounded as the vocabulary's ids are (bpe.cpp); added tokens follow it.
+    constexpr uint64_t kMaxAddedId = uint64_t{1} << 24;
+    ET_LLM_CHECK(id.is_number_unsigned() && id.get<uint64_t>() < kMaxAddedId, InvalidTokenizer,
+                 "added token id " + id.dump() + " is not an id below 2^24");
+    token.id = id.get<uint32_t>();
     token.content = entry.at("content").get<std::string>();
     token.special = entry.value("special", false);
     token.lstrip = entry.value("lstrip", false);
