@@ -1,10 +1,13 @@
 // Sampler for Python: the same chain the runners use, on a numpy logits row,
 // so its distributions can be checked directly.
+#include "et_llm/sampler.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+
 #include "bindings.h"
-#include "et_llm/sampler.h"
 
 namespace et_llm::python {
 
@@ -23,7 +26,11 @@ void bind_sampler(py::module_& m) {
               throw_error(Error(ErrorCode::InvalidArgument, "logits must be a non-empty [V] array"));
             }
             const Logits view{logits.data(), ScalarType::Float, static_cast<size_t>(logits.size())};
-            return self.sample(view, recent);
+            const TokenId token = self.sample(view, recent);
+            if (std::isnan(view.at(token))) {
+              throw_error(Error(ErrorCode::InvalidArgument, "logits are NaN: no token to sample"));
+            }
+            return token;
           },
           py::arg("logits"), py::arg("recent") = std::vector<TokenId>{},
           "Draws one token id; `recent` is the history the penalties look at.");

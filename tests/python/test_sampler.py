@@ -135,3 +135,49 @@ def test_bad_sampling_values():
     ):
         with pytest.raises(et_llm.InvalidArgumentError):
             et_llm.GenerationConfig(**settings)
+
+
+def test_tiny_temperature_is_greedy_not_nan() -> None:
+    """1e-40 passes validation (it is > 0); its inverse overflows, which used to turn the best
+    logit into NaN and sample garbage. It now behaves as greedy's limit."""
+    import numpy as np
+
+    import et_llm
+
+    logits = np.array([0.5, 3.0, 2.9, -1.0], dtype=np.float32)
+    for top_k in (0, 2):
+        sampler = et_llm.Sampler(et_llm.GenerationConfig(temperature=1e-40, top_k=top_k, seed=3))
+        assert {sampler.sample(logits) for _ in range(20)} == {1}
+
+
+def test_nan_logits_are_an_error_not_token_zero() -> None:
+    import numpy as np
+    import pytest
+
+    import et_llm
+
+    nan = np.full(8, np.nan, dtype=np.float32)
+    for temperature in (0.0, 0.8):
+        sampler = et_llm.Sampler(et_llm.GenerationConfig(temperature=temperature))
+        with pytest.raises(et_llm.InvalidArgumentError, match="NaN"):
+            sampler.sample(nan)
+
+
+def test_a_model_emitting_nan_is_an_execution_error(runner) -> None:
+    """A logits processor stands in for a model whose logits turned NaN: the step fails with a
+    typed error and the conversation is as it was."""
+    import numpy as np
+    import pytest
+
+    import et_llm
+
+    def poison(input_ids, scores) -> None:
+        scores[:] = np.nan
+
+    config = et_llm.GenerationConfig(temperature=0.0, max_new_tokens=4, num_bos=0)
+    config.logits_processors = [poison]
+    with pytest.raises(et_llm.ExecutionError, match="NaN"):
+        runner.generate_tokens([1, 5, 6], config)
+    assert runner.position == 0
+    config.logits_processors = []
+    assert len(runner.generate_tokens([1, 5, 6], config)) == 4

@@ -402,6 +402,11 @@ Result<TokenId> Session::advance(Sampler& sampler, const std::vector<TokenId>& r
   stats_.on_sampling_begin();
   const TokenId token = sampler.sample(logits, recent);
   stats_.on_sampling_end();
+  if (std::isnan(logits.at(token))) {  // NaN logits: no token can be told apart
+    return uncommitted(Error(ErrorCode::ExecutionFailed, "the model's logits are NaN at position " +
+                                                             std::to_string(position_) +
+                                                             ": no token to sample"));
+  }
   if (want_logprobs) {
     *logprobs = compute_logprobs(raw, token, top_logprobs);
   }

@@ -11,9 +11,12 @@ void apply_temperature(Candidates& candidates, float temperature) {
     best = std::max(best, candidate.logit);
   }
   // Multiplying by the inverse, not dividing, is part of the seeded results.
+  // A temperature so small that the inverse overflows is greedy's limit: the
+  // best stay 0 (not 0 * inf = NaN), the rest become -inf.
   const float inverse_temperature = 1.0f / temperature;
   for (Candidate& candidate : candidates) {
-    candidate.logit = (candidate.logit - best) * inverse_temperature;
+    const float delta = candidate.logit - best;
+    candidate.logit = delta == 0.0f ? 0.0f : delta * inverse_temperature;
   }
 }
 
