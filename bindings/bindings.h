@@ -33,7 +33,7 @@ inline void check(const Error& error) {
   }
 }
 
-// A str or os.PathLike as a path string.
+// A str, bytes or os.PathLike as the path's bytes (os.fsencode).
 std::string path_from(const py::object& path);
 
 // A path (str/PathLike) or an et_llm.Tokenizer, as the runners accept it.

@@ -58,11 +58,10 @@ void bind_decoder_llm_runner(py::module_& m) {
           "load",
           [](const py::object& model_path, const py::object& tokenizer,
              std::shared_ptr<IIOManager> io_manager, std::optional<py::object> data_path) {
-            auto os = py::module_::import("os");
-            const std::string model = py::str(os.attr("fspath")(model_path));
+            const std::string model = path_from(model_path);
             std::optional<std::string> data;
             if (data_path && !data_path->is_none()) {
-              data = py::str(os.attr("fspath")(*data_path)).cast<std::string>();
+              data = path_from(*data_path);
             }
             std::shared_ptr<Tokenizer> tok = tokenizer_from(tokenizer);
             Result<std::unique_ptr<DecoderLLMRunner>> runner = Error();

@@ -32,8 +32,11 @@ void remember_callback_exception(py::error_already_set& error) {
 void throw_error(const Error& error) {
   py::gil_scoped_acquire gil;
   py::object errors = py::module_::import("et_llm.errors");
-  py::object exception =
-      errors.attr("error_from_code")(static_cast<int>(error.code()), error.message());
+  // Messages quote paths and file bytes, which need not be UTF-8.
+  const std::string& text = error.message();
+  py::object message = py::reinterpret_steal<py::object>(
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "backslashreplace"));
+  py::object exception = errors.attr("error_from_code")(static_cast<int>(error.code()), message);
   PyObject* cause = pending_cause;
   pending_cause = nullptr;
   if (cause != nullptr && error.code() == ErrorCode::CallbackFailed) {

@@ -22,12 +22,13 @@ std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
   if (!is_path) {
     return tokenizer_from_python(tokenizer);  // et_llm.Tokenizer, or wrapped encode()/decode()
   }
-  const std::string path = py::str(py::module_::import("os").attr("fspath")(tokenizer));
-  return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path)));
+  return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path_from(tokenizer))));
 }
 
+// The path's bytes as the OS sees them (os.fsencode): str, bytes and PathLike
+// alike, non-UTF-8 names included.
 std::string path_from(const py::object& path) {
-  return py::str(py::module_::import("os").attr("fspath")(path));
+  return py::module_::import("os").attr("fsencode")(path).cast<std::string>();
 }
 
 namespace {

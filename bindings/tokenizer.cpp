@@ -52,7 +52,7 @@ void bind_tokenizer(py::module_& m) {
       "load_tokenizer",
       [](const py::object& path, std::optional<std::vector<std::string>> special_tokens,
          std::optional<std::string> pattern, size_t bos_token_index, size_t eos_token_index) {
-        const std::string file = py::str(py::module_::import("os").attr("fspath")(path));
+        const std::string file = path_from(path);
         TiktokenOptions tiktoken;
         tiktoken.special_tokens = std::move(special_tokens);
         tiktoken.pattern = std::move(pattern);

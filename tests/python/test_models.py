@@ -46,6 +46,7 @@ def test_cache_layout_of_known_models():
     assert {v: gemma.pte_path(v) for v in gemma.variants} == {
         "fp32": "fp32/model.pte",
         "8da4w": "8da4w/model.pte",
+        "8da8w": "8da8w/model.pte",
         "fp32-plain": "fp32-plain/model.pte",
     }
     assert RECIPES["smollm2-135m-instruct"].pte_path("fp32") == "model.pte"

@@ -326,3 +326,31 @@ def test_metadata_gives_every_value_of_a_multi_value_method(fixture_dir, manifes
     for metadata in (runner.metadata, et_llm.get_llm_metadata(path)):
         assert sorted(metadata["get_eos_ids"]) == eos
         assert isinstance(metadata["get_max_context_len"], int)
+
+
+def test_bytes_and_non_utf8_paths(tmp_path, model_path: str, tokenizer_path: str) -> None:
+    """Paths are the OS's bytes (os.fsencode): bytes work, a non-UTF-8 name opens, and
+    messages show the path itself, not its repr."""
+    import os
+    import shutil
+
+    import pytest
+
+    import et_llm
+
+    folder = os.path.join(os.fsencode(tmp_path), b"caf\xe9")  # Latin-1, not UTF-8
+    os.mkdir(folder)
+    model = os.path.join(folder, b"model.pte")
+    shutil.copy(model_path, model)
+    runner = et_llm.TextLLMRunner(model, os.fsencode(tokenizer_path))
+    config = et_llm.GenerationConfig(temperature=0.0, max_new_tokens=3, num_bos=0)
+    assert len(runner.generate_tokens([1, 5], config)) == 3
+    assert len(
+        et_llm.TextLLMRunner(os.fsdecode(model), tokenizer_path).generate_tokens([1], config)
+    )
+    with pytest.raises(et_llm.NotFoundError) as error:
+        et_llm.TextLLMRunner(b"/nope/model.pte", tokenizer_path)
+    assert "/nope/model.pte" in str(error.value) and "b'" not in str(error.value)
+    with pytest.raises(et_llm.NotFoundError) as error:
+        et_llm.TextLLMRunner(os.path.join(folder, b"missing.pte"), tokenizer_path)
+    assert "caf\\xe9" in str(error.value)  # shown escaped, printable

@@ -21,6 +21,8 @@ QUANTIZATIONS = {
     "fp32": {},
     # 8-bit dynamic activations, 4-bit grouped weights on linears; 8-bit embeddings.
     "8da4w": {"qlinear": "8da4w", "qembedding": "8w"},
+    # 8-bit dynamic activations, 8-bit per-channel weights on linears; 8-bit embeddings.
+    "8da8w": {"qlinear": "8da8w", "qembedding": "8w"},
 }
 
 

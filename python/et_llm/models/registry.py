@@ -84,6 +84,7 @@ GEMMA3_270M = ModelRecipe(
     variants={
         "fp32": optimum_variant("fp32", "fp32", custom_ops=True),
         "8da4w": optimum_variant("8da4w", "8da4w", custom_ops=True),
+        "8da8w": optimum_variant("8da8w", "8da8w", custom_ops=True),
         "fp32-plain": optimum_variant("fp32-plain", "fp32", custom_ops=False),
     },
 )
