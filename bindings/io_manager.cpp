@@ -1,8 +1,8 @@
 // IIOManager for Python: subclasses implement load/reset/rewind/prepare_*/
 // update_*/max_tokens_per_call/max_context_len. For a multimodal text_decoder
-// the `tokens` argument is a float array of embeddings [T, D] instead of ids. Tensors cross as numpy arrays
-// that view et_llm's or the program's memory (no copies): the token and output
-// arrays handed to a method are valid only during that call; the arrays a
+// the `tokens` argument is a float array of embeddings [T, D] instead of ids. Tensors cross as
+// numpy arrays that view et_llm's or the program's memory (no copies) but for the tokens, which are
+// copies: the output arrays handed to a method are valid only during that call; the arrays a
 // prepare_* method returns are kept alive by et_llm until the forward's
 // update_* has run. An exception raised by a method becomes a CallbackError
 // and the runner stays usable.
@@ -101,7 +101,20 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
  public:
   Error load(const ProgramInfo& program) override {
     ET_LLM_CHECK_OK(check_complete());
-    return call("load", [&](const py::function& f) { f(program); });
+    ET_LLM_CHECK_OK(call("load", [&](const py::function& f) { f(program); }));
+    // The sizes are asked here once so that an exception or a nonsense value is
+    // an error now; later calls that fail keep the last good value.
+    ET_LLM_CHECK_OK(call("max_tokens_per_call",
+                         [&](const py::function& f) { tokens_per_call_ = f().cast<int64_t>(); }));
+    ET_LLM_CHECK_OK(
+        call("max_context_len", [&](const py::function& f) { context_ = f().cast<int64_t>(); }));
+    ET_LLM_CHECK(tokens_per_call_ >= 1, InvalidArgument,
+                 "IIOManager.max_tokens_per_call() returned " + std::to_string(tokens_per_call_) +
+                     "; it must be >= 1");
+    ET_LLM_CHECK(
+        context_ >= 1, InvalidArgument,
+        "IIOManager.max_context_len() returned " + std::to_string(context_) + "; it must be >= 1");
+    return Error();
   }
   Error reset() override {
     return call("reset", [](const py::function& f) { f(); });
@@ -124,18 +137,28 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
     return update("update_decode", outputs, input);
   }
   size_t max_tokens_per_call() const override {
-    size_t value = 1;
-    (void)call("max_tokens_per_call",
-               [&](const py::function& f) { value = f().cast<size_t>(); });
-    return std::max<size_t>(value, 1);
+    int64_t value = tokens_per_call_;
+    if (call("max_tokens_per_call", [&](const py::function& f) { value = f().cast<int64_t>(); })
+            .ok() &&
+        value >= 1) {
+      tokens_per_call_ = value;
+    }
+    return static_cast<size_t>(tokens_per_call_);
   }
   int64_t max_context_len() const override {
-    int64_t value = 0;
-    (void)call("max_context_len", [&](const py::function& f) { value = f().cast<int64_t>(); });
-    return value;
+    int64_t value = context_;
+    if (call("max_context_len", [&](const py::function& f) { value = f().cast<int64_t>(); }).ok() &&
+        value >= 1) {
+      context_ = value;
+    }
+    return context_;
   }
 
  private:
+  // The last good answers of the size methods (checked at load).
+  mutable int64_t tokens_per_call_ = 1;
+  mutable int64_t context_ = 1;
+
   template <typename F>
   Error call(const char* name, F&& body) const {
     py::gil_scoped_acquire gil;
@@ -176,15 +199,22 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
     return Error();
   }
 
-  // The token ids [T], or for a multimodal text_decoder the embeddings [T, D].
+  // The token ids [T], or for a multimodal text_decoder the embeddings [T, D]:
+  // copies (small next to the cache), so a manager may keep them after the call.
   static py::array tokens_view(const ForwardInput& input) {
+    py::array copy;
     if (input.has_embeddings()) {
-      return view(input.embeddings, numpy_dtype(input.embedding_dtype),
+      copy = view(input.embeddings, numpy_dtype(input.embedding_dtype),
                   {static_cast<py::ssize_t>(input.num_tokens),
-                   static_cast<py::ssize_t>(input.embedding_dim)});
+                   static_cast<py::ssize_t>(input.embedding_dim)})
+                 .attr("copy")();
+    } else {
+      copy =
+          view(input.tokens, py::dtype::of<int64_t>(), {static_cast<py::ssize_t>(input.num_tokens)})
+              .attr("copy")();
     }
-    return view(input.tokens, py::dtype::of<int64_t>(),
-                {static_cast<py::ssize_t>(input.num_tokens)});
+    copy.attr("setflags")(py::arg("write") = false);
+    return copy;
   }
 
   Result<std::vector<EValue>> prepare(const char* name, const ForwardInput& input,

@@ -42,6 +42,10 @@ class NumpyKVCache(IIOManager):
 
     def reset(self) -> None:
         self.slot_position[:] = -1
+        # Masked slots still enter the attention's sums (as 0 weights): a NaN a
+        # model once wrote there would poison every later turn.
+        self.k.fill(0.0)
+        self.v.fill(0.0)
 
     def rewind(self, position: int) -> None:
         self.slot_position[self.slot_position >= position] = -1

@@ -188,3 +188,56 @@ class TestDecoderLLMRunner:
         assert a.new_tokens == b.new_tokens
         with pytest.raises(et_llm.InvalidArgumentError):
             decoder.generate([[1, 2], [3, 4]])
+
+
+class SizesRaise(NumpyKVCache):
+    def max_context_len(self) -> int:
+        raise ValueError("no context length today")
+
+
+class SizesZero(NumpyKVCache):
+    def max_tokens_per_call(self) -> int:
+        return 0
+
+
+class KeepsTokens(NumpyKVCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept = []
+
+    def prepare_prefill(self, tokens, start_pos, method):
+        self.kept.append(tokens)
+        return super().prepare_prefill(tokens, start_pos, method)
+
+    prepare_decode = prepare_prefill
+
+
+def test_size_methods_that_fail_are_reported_at_load(fixture_dir, tokenizer_path):
+    """An exception or a nonsense value from max_context_len() / max_tokens_per_call() is an
+    error when the runner loads (it used to be swallowed: "only 0 of the 0-token context")."""
+    with pytest.raises(et_llm.CallbackError, match="max_context_len.*no context length today"):
+        et_llm.TextLLMRunner(fixture_dir / "kv_io.pte", tokenizer_path, io_manager=SizesRaise())
+    with pytest.raises(et_llm.InvalidArgumentError, match=r"max_tokens_per_call\(\) returned 0"):
+        et_llm.TextLLMRunner(fixture_dir / "kv_io.pte", tokenizer_path, io_manager=SizesZero())
+
+
+def test_reset_clears_a_poisoned_cache(fixture_dir, tokenizer_path, manifest):
+    """A NaN once in the cache arrays must not outlive reset()."""
+    cache = NumpyKVCache()
+    runner = et_llm.TextLLMRunner(fixture_dir / "kv_io.pte", tokenizer_path, io_manager=cache)
+    reference = manifest["references"][0]
+    runner.generate_tokens(reference["prompt_ids"], greedy_config(4))
+    cache.k[:] = np.nan
+    runner.reset()
+    got = runner.generate_tokens(reference["prompt_ids"], greedy_config(reference["n"]))
+    assert got == reference["output_ids"]
+
+
+def test_kept_token_arrays_stay_valid(fixture_dir, tokenizer_path, manifest):
+    cache = KeepsTokens()
+    runner = et_llm.TextLLMRunner(fixture_dir / "kv_io.pte", tokenizer_path, io_manager=cache)
+    reference = manifest["references"][0]
+    runner.generate_tokens(reference["prompt_ids"], greedy_config(4))
+    del runner
+    gc.collect()
+    assert list(cache.kept[0]) == reference["prompt_ids"]
