@@ -33,6 +33,10 @@ inline void check(const Error& error) {
   }
 }
 
+// A sequence of Python / numpy integers as token ids; InvalidArgument naming
+// the first one that is negative or does not fit 64 bits.
+std::vector<TokenId> token_ids_from(const py::handle& items);
+
 // A str, bytes or os.PathLike as the path's bytes (os.fsencode).
 std::string path_from(const py::object& path);
 

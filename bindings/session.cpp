@@ -90,7 +90,7 @@ Prompt prompt_from(const py::object& prompt) {
     }
     if (all_ints) {
       out.kind = Prompt::Kind::Tokens;
-      out.tokens = items.cast<std::vector<TokenId>>();
+      out.tokens = token_ids_from(items);
     } else {
       out.kind = Prompt::Kind::Inputs;
       out.inputs = inputs_from(items);
@@ -148,6 +148,22 @@ py::object generation_result(const Session& session) {
   result["finish_reason"] = finish_reason_name(session.finish_reason());
   result["stats"] = session.stats();
   return py::module_::import("et_llm.results").attr("GenerationResult")(**result);
+}
+
+std::vector<TokenId> token_ids_from(const py::handle& items) {
+  std::vector<TokenId> ids;
+  for (py::handle item : items) {
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(item.ptr()));
+    const unsigned long long id = index ? PyLong_AsUnsignedLongLong(index.ptr()) : 0;
+    if (!index || PyErr_Occurred()) {
+      PyErr_Clear();
+      throw_error(Error(ErrorCode::InvalidArgument, "token id " +
+                                                        py::repr(item).cast<std::string>() +
+                                                        " is not an id (ids are integers from 0)"));
+    }
+    ids.push_back(static_cast<TokenId>(id));
+  }
+  return ids;
 }
 
 void bind_session(py::module_& m) {
@@ -229,7 +245,8 @@ void bind_session(py::module_& m) {
       m, "Session", "One conversation on an Engine (Engine.create_session()).")
       .def(
           "prefill_tokens",
-          [](Session& self, const std::vector<TokenId>& tokens) {
+          [](Session& self, const py::object& token_ids) {
+            const std::vector<TokenId> tokens = token_ids_from(token_ids);
             Error err;
             {
               py::gil_scoped_release release;

@@ -33,9 +33,7 @@ std::string path_from(const py::object& path) {
 
 namespace {
 
-std::vector<TokenId> tokens_from(const py::object& prompt) {
-  return prompt.cast<std::vector<TokenId>>();
-}
+std::vector<TokenId> tokens_from(const py::object& prompt) { return token_ids_from(prompt); }
 
 }  // namespace
 

@@ -354,3 +354,20 @@ def test_bytes_and_non_utf8_paths(tmp_path, model_path: str, tokenizer_path: str
     with pytest.raises(et_llm.NotFoundError) as error:
         et_llm.TextLLMRunner(os.path.join(folder, b"missing.pte"), tokenizer_path)
     assert "caf\\xe9" in str(error.value)  # shown escaped, printable
+
+
+def test_bad_token_ids_are_typed_errors(runner) -> None:
+    import numpy as np
+    import pytest
+
+    import et_llm
+
+    config = et_llm.GenerationConfig(temperature=0.0, max_new_tokens=2, num_bos=0)
+    for bad in ([-1], [10**20], [1, np.int64(-3)]):
+        with pytest.raises(et_llm.InvalidArgumentError, match="is not an id"):
+            runner.generate_tokens(bad, config)
+        with pytest.raises(et_llm.InvalidArgumentError, match="is not an id"):
+            runner.session.prefill_tokens(bad)
+    with pytest.raises(et_llm.InvalidArgumentError, match="outside the vocabulary"):
+        runner.generate_tokens([2**64 - 1], config)
+    assert len(runner.generate_tokens(np.array([1, 5], dtype=np.int32), config)) == 2
