@@ -23,7 +23,7 @@ ET_LLM_DEFAULT_MODEL_DIR=$(dirname "$("$PY" -m et_llm pull smollm2-135m-instruct
 export ET_LLM_DEFAULT_MODEL_DIR
 
 echo "[test] Gemma 3 270M fp32 (et-llm pull; ~10 min the first time)" >&2
-ET_LLM_GEMMA_DIR=$(dirname "$(dirname "$("$PY" -m et_llm pull gemma3-270m | tail -n 1)")")
+ET_LLM_GEMMA_DIR=$(dirname "$(dirname "$("$PY" -m et_llm pull gemma3-270m --variant fp32 | tail -n 1)")")
 export ET_LLM_GEMMA_DIR
 export ET_LLM_GEMMA_TOKENIZER_DIR="$ET_LLM_GEMMA_DIR"
 

@@ -75,4 +75,3 @@ def test_sizing_the_pool_prints_nothing(model_path, tokenizer_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
-

@@ -26,7 +26,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, default_model: str) -> 
     )
     group.add_argument(
         "--variant",
-        help="variant of a known model: fp32 (default), 8da4w, fp32-plain (Gemma)",
+        help="variant of a known model: Gemma's 8da8w (default), fp32, 8da4w, fp32-plain",
     )
     group.add_argument(
         "--tokenizer",

