@@ -143,3 +143,29 @@ def test_a_preparation_waiting_for_another_says_so(tmp_path: Path, capsys):
     err = capsys.readouterr().err
     assert "waiting for another preparation" in err and "finished" in err
     assert waited >= 0.2
+
+
+def test_gemma_defaults_to_the_measured_quantization():
+    """generate/chat/pull default to 8da8w, whose quality bench_variant_quality.py measured
+    against fp32 (the slow test below re-measures it); fp32 remains for exactness."""
+    gemma = RECIPES["gemma3-270m"]
+    assert gemma.default_variant == "8da8w" and "fp32" in gemma.variants
+
+
+@pytest.mark.slow
+def test_8da8w_keeps_fp32_perplexity():
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_variant_quality.py"
+    spec = importlib.util.spec_from_file_location("bench_variant_quality", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    nll = {}
+    for variant in ("fp32", "8da8w"):
+        files = find_model("gemma3-270m", variant)
+        reference = json.loads((Path(files.pte).parents[1] / "reference.json").read_text())
+        result = bench.measure(str(files.pte), str(files.tokenizer), reference, 256)
+        nll[variant] = -sum(result["log_probs"]) / len(result["log_probs"])
+    assert nll["8da8w"] < nll["fp32"] * 1.02, nll
