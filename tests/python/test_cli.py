@@ -346,3 +346,18 @@ def test_list_and_rm_the_prepared_models(tmp_path):
     assert run_cli("rm", "gemma3-270m", env=env).returncode == 0 and not directory.exists()
     missing = run_cli("rm", "gemma3-270m", env=env)
     assert missing.returncode == 1 and "not prepared" in missing.stderr
+
+
+def test_threads_and_log_level_work_after_the_command_too() -> None:
+    from et_llm.cli import build_parser
+
+    parser = build_parser()
+    after = parser.parse_args(["generate", "--threads", "3", "--log-level", "info", "hi"])
+    assert (after.global_threads, after.log_level) == (3, "info")
+    before = parser.parse_args(["--threads", "2", "chat"])
+    assert before.global_threads == 2 and before.log_level is None
+    assert (
+        parser.parse_args(["--threads", "2", "generate", "--threads", "1", "x"]).global_threads == 1
+    )
+    bench = parser.parse_args(["bench", "--threads", "2"])
+    assert bench.threads == 2 and bench.global_threads is None  # bench's own option

@@ -90,8 +90,29 @@ def build_parser() -> argparse.ArgumentParser:
             sub.set_defaults(run=_unavailable(name))
             continue
         module.add_arguments(sub)
+        _add_global_options(sub)
         sub.set_defaults(run=module.run)
     return parser
+
+
+def _add_global_options(sub: argparse.ArgumentParser) -> None:
+    """--threads and --log-level work after the command too (`et-llm generate --threads 2`);
+    SUPPRESS keeps a value given before the command when none is given after it."""
+    if "--threads" not in sub._option_string_actions:  # `bench` has a --threads of its own
+        sub.add_argument(
+            "--threads",
+            dest="global_threads",
+            type=int,
+            default=argparse.SUPPRESS,
+            help="CPU threads for the model (default: one per physical core)",
+        )
+    if "--log-level" not in sub._option_string_actions:
+        sub.add_argument(
+            "--log-level",
+            choices=("debug", "info", "error"),
+            default=argparse.SUPPRESS,
+            help="ExecuTorch runtime log level (stderr)",
+        )
 
 
 def _version() -> str:
