@@ -1,10 +1,11 @@
 // DecoderLLMRunner for Python: HF-like generate(input_ids or prompt, ...).
+#include "et_llm/decoder_llm_runner.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "callback_bridge.h"
-#include "et_llm/decoder_llm_runner.h"
 
 namespace et_llm::python {
 

@@ -107,7 +107,8 @@ void bind_engine(py::module_& m) {
           py::arg("io_manager") = py::none(), "A new, empty conversation on this engine's weights.")
       .def("serving_capacity", [](const PyEngine& self) { return self.engine->serving_capacity(); })
       .def_property_readonly(
-          "metadata", [](const PyEngine& self) { return metadata_dict(self.engine->llm_metadata()); })
+          "metadata",
+          [](const PyEngine& self) { return metadata_dict(self.engine->llm_metadata()); })
       .def_property_readonly("tokenizer",
                              [](const PyEngine& self) { return self.engine->tokenizer_ptr(); })
       .def("get_vocab_size", [](const PyEngine& self) { return self.engine->vocab_size(); })

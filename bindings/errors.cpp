@@ -50,9 +50,8 @@ void throw_error(const Error& error) {
 }
 
 void bind_errors(py::module_& m) {
-  m.def("_error_code_name", [](int code) {
-    return std::string(error_code_name(static_cast<ErrorCode>(code)));
-  });
+  m.def("_error_code_name",
+        [](int code) { return std::string(error_code_name(static_cast<ErrorCode>(code))); });
 }
 
 }  // namespace et_llm::python

@@ -1,8 +1,9 @@
+#include "et_llm/generation_config.h"
+
 #include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "logits_processor_bridge.h"
-#include "et_llm/generation_config.h"
 
 namespace et_llm::python {
 

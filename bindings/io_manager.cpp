@@ -6,12 +6,13 @@
 // prepare_* method returns are kept alive by et_llm until the forward's
 // update_* has run. An exception raised by a method becomes a CallbackError
 // and the runner stays usable.
+#include "et_llm/io_manager.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "et_llm/default_io_manager.h"
-#include "et_llm/io_manager.h"
 #include "et_llm/static_kv_cache_io_manager.h"
 
 namespace et_llm::python {
@@ -24,17 +25,28 @@ namespace {
 
 py::dtype numpy_dtype(ScalarType type) {
   switch (type) {
-    case ScalarType::Float: return py::dtype::of<float>();
-    case ScalarType::Double: return py::dtype::of<double>();
-    case ScalarType::Half: return py::dtype("float16");
-    case ScalarType::BFloat16: return py::dtype::of<uint16_t>();  // raw bf16 bits
-    case ScalarType::Long: return py::dtype::of<int64_t>();
-    case ScalarType::Int: return py::dtype::of<int32_t>();
-    case ScalarType::Short: return py::dtype::of<int16_t>();
-    case ScalarType::Char: return py::dtype::of<int8_t>();
-    case ScalarType::Byte: return py::dtype::of<uint8_t>();
-    case ScalarType::Bool: return py::dtype::of<bool>();
-    default: throw std::invalid_argument("no numpy dtype for this tensor");
+    case ScalarType::Float:
+      return py::dtype::of<float>();
+    case ScalarType::Double:
+      return py::dtype::of<double>();
+    case ScalarType::Half:
+      return py::dtype("float16");
+    case ScalarType::BFloat16:
+      return py::dtype::of<uint16_t>();  // raw bf16 bits
+    case ScalarType::Long:
+      return py::dtype::of<int64_t>();
+    case ScalarType::Int:
+      return py::dtype::of<int32_t>();
+    case ScalarType::Short:
+      return py::dtype::of<int16_t>();
+    case ScalarType::Char:
+      return py::dtype::of<int8_t>();
+    case ScalarType::Byte:
+      return py::dtype::of<uint8_t>();
+    case ScalarType::Bool:
+      return py::dtype::of<bool>();
+    default:
+      throw std::invalid_argument("no numpy dtype for this tensor");
   }
 }
 
@@ -187,9 +199,9 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
   Error check_complete() const {
     py::gil_scoped_acquire gil;
     std::string missing;
-    for (const char* name : {"load", "reset", "rewind", "prepare_prefill", "prepare_decode",
-                             "update_prefill", "update_decode", "max_tokens_per_call",
-                             "max_context_len"}) {
+    for (const char* name :
+         {"load", "reset", "rewind", "prepare_prefill", "prepare_decode", "update_prefill",
+          "update_decode", "max_tokens_per_call", "max_context_len"}) {
       if (!py::get_override(this, name)) {
         missing += missing.empty() ? name : std::string(", ") + name;
       }
@@ -236,8 +248,8 @@ class PyIIOManager : public IIOManager, public py::trampoline_self_life_support 
         }
         std::vector<SizesType> sizes(array.shape(), array.shape() + array.ndim());
         // The program only reads its inputs, so read-only arrays are fine too.
-        tensors_.push_back(executorch::extension::from_blob(const_cast<void*>(array.data()),
-                                                            sizes, *type));
+        tensors_.push_back(
+            executorch::extension::from_blob(const_cast<void*>(array.data()), sizes, *type));
         kept_.push_back(std::move(array));
         inputs.emplace_back(*tensors_.back());
       }

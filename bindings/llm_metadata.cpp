@@ -1,8 +1,9 @@
 // A program's metadata as Python sees it: upstream's flat form (one int per
 // metadata method), except that a method returning several values (get_eos_ids
 // -> [2, 4]) gives all of them as a list.
-#include "bindings.h"
 #include "et_llm/llm_metadata.h"
+
+#include "bindings.h"
 
 namespace et_llm::python {
 

@@ -28,9 +28,9 @@ std::vector<float> float_values(const py::object& data, const char* what) {
   py::array array = as_array(data);
   const char kind = array.dtype().kind();
   if (kind != 'f' && kind != 'i' && kind != 'u') {
-    throw_error(Error(ErrorCode::InvalidArgument,
-                      std::string(what) + " data must be numbers, got dtype " +
-                          py::str(array.dtype()).cast<std::string>()));
+    throw_error(Error(ErrorCode::InvalidArgument, std::string(what) +
+                                                      " data must be numbers, got dtype " +
+                                                      py::str(array.dtype()).cast<std::string>()));
   }
   auto values = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(array);
   return std::vector<float>(values.data(), values.data() + values.size());
@@ -42,8 +42,8 @@ Image make_image(const py::object& data, int32_t width, int32_t height, int32_t 
   const char kind = array.dtype().kind();
   if (kind == 'u' && array.itemsize() == 1) {
     auto values = py::array_t<uint8_t, py::array::c_style>::ensure(array);
-    return Image(std::vector<uint8_t>(values.data(), values.data() + values.size()), width,
-                 height, channels, layout);
+    return Image(std::vector<uint8_t>(values.data(), values.data() + values.size()), width, height,
+                 channels, layout);
   }
   if (kind == 'i' || kind == 'u') {
     // A list of ints: pixel values, which must fit uint8.
@@ -100,10 +100,10 @@ void bind_multimodal_input(py::module_& m) {
 
   py::class_<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.")
       .def(py::init<>())
-      .def(py::init([](const py::object& data, int32_t batch_size, int32_t n_bins,
-                       int32_t n_frames) {
-             return Audio{float_values(data, "audio"), batch_size, n_bins, n_frames};
-           }),
+      .def(py::init(
+               [](const py::object& data, int32_t batch_size, int32_t n_bins, int32_t n_frames) {
+                 return Audio{float_values(data, "audio"), batch_size, n_bins, n_frames};
+               }),
            py::arg("data"), py::arg("batch_size"), py::arg("n_bins"), py::arg("n_frames"))
       .def_readwrite("data", &Audio::data)
       .def_readwrite("batch_size", &Audio::batch_size)

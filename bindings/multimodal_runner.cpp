@@ -3,15 +3,16 @@
 // (generate_tokens, position, stats, io_manager=, audio_preprocessor_path=).
 // Inputs arrive as MultimodalInput objects; et_llm.multimodal converts plain
 // lists of str / numpy / PIL first. The GIL is released while C++ runs.
-#include <optional>
+#include "et_llm/multimodal_runner.h"
 
 #include <pybind11/stl.h>
 
+#include <optional>
+
 #include "bindings.h"
 #include "callback_bridge.h"
-#include "session_prompt.h"
 #include "et_llm/llm_runner_helpers.h"
-#include "et_llm/multimodal_runner.h"
+#include "session_prompt.h"
 
 namespace et_llm::python {
 
@@ -39,8 +40,7 @@ void bind_multimodal_runner(py::module_& m) {
                                "Runner for vision/audio-language models (.pte with "
                                "token_embedding, text_decoder and encoder methods).")
       .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
-                       std::optional<py::object> data_path,
-                       std::shared_ptr<IIOManager> io_manager,
+                       std::optional<py::object> data_path, std::shared_ptr<IIOManager> io_manager,
                        std::optional<py::object> audio_preprocessor_path,
                        std::optional<size_t> num_threads) {
              auto tokenizer = tokenizer_from(tokenizer_path);
@@ -72,8 +72,8 @@ void bind_multimodal_runner(py::module_& m) {
                                std::move(stats_callback)));
             return self.generated_text();
           },
-          py::arg("inputs"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          py::arg("inputs"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(),
           "Feeds the inputs in order and generates; returns the generated text.")
       .def(
           "generate_text",
@@ -97,9 +97,8 @@ void bind_multimodal_runner(py::module_& m) {
             }
             return py::cast(self.generated_tokens());
           },
-          py::arg("inputs"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
-          py::kw_only(), py::arg("return_logprobs") = false,
+          py::arg("inputs"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(), py::kw_only(), py::arg("return_logprobs") = false,
           "Like generate(); returns the generated token ids (the ending EOS included), or a "
           "GenerationResult with return_logprobs=True.")
       .def(
@@ -139,8 +138,8 @@ void bind_multimodal_runner(py::module_& m) {
       .def_property_readonly("accepts_raw_audio", &MultimodalRunner::accepts_raw_audio)
       .def_property_readonly("generated_tokens", &MultimodalRunner::generated_tokens)
       .def_property_readonly("position", &MultimodalRunner::position)
-      .def_property_readonly("metadata",
-                             [](const MultimodalRunner& self) { return metadata_dict(self.metadata()); })
+      .def_property_readonly(
+          "metadata", [](const MultimodalRunner& self) { return metadata_dict(self.metadata()); })
       .def_property_readonly("stats", [](const MultimodalRunner& self) { return self.stats(); })
       .def_property_readonly("tokenizer",
                              [](const MultimodalRunner& self) { return self.tokenizer_ptr(); })

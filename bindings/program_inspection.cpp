@@ -1,8 +1,9 @@
 // inspect_program(path) -> dict: what `et-llm inspect` prints.
+#include "et_llm/program_inspection.h"
+
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "et_llm/program_inspection.h"
 
 namespace et_llm::python {
 

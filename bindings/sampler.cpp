@@ -23,7 +23,8 @@ void bind_sampler(py::module_& m) {
           [](Sampler& self, py::array_t<float, py::array::c_style | py::array::forcecast> logits,
              const std::vector<TokenId>& recent) {
             if (logits.ndim() != 1 || logits.size() == 0) {
-              throw_error(Error(ErrorCode::InvalidArgument, "logits must be a non-empty [V] array"));
+              throw_error(
+                  Error(ErrorCode::InvalidArgument, "logits must be a non-empty [V] array"));
             }
             const Logits view{logits.data(), ScalarType::Float, static_cast<size_t>(logits.size())};
             const TokenId token = self.sample(view, recent);

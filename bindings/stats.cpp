@@ -1,5 +1,6 @@
-#include "bindings.h"
 #include "et_llm/stats.h"
+
+#include "bindings.h"
 
 namespace et_llm::python {
 

@@ -1,18 +1,19 @@
 // TextLLMRunner for Python: upstream's constructor and methods, the GIL
 // released while C++ runs, and callbacks that re-acquire it. An exception in
 // a callback stops generation and is re-raised to the caller of generate().
+#include "et_llm/text_llm_runner.h"
+
+#include <pybind11/stl.h>
+
 #include <map>
 #include <optional>
 #include <variant>
 
-#include <pybind11/stl.h>
-
 #include "bindings.h"
 #include "callback_bridge.h"
-#include "session_prompt.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "et_llm/log_level.h"
-#include "et_llm/text_llm_runner.h"
+#include "session_prompt.h"
 
 namespace et_llm::python {
 
@@ -40,8 +41,8 @@ std::vector<TokenId> tokens_from(const py::object& prompt) { return token_ids_fr
 void bind_text_llm_runner(py::module_& m) {
   py::class_<TextLLMRunner>(m, "TextLLMRunner", "Runner for text language models (.pte).")
       .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
-                       std::optional<py::object> data_path,
-                       std::shared_ptr<IIOManager> io_manager, std::optional<size_t> num_threads) {
+                       std::optional<py::object> data_path, std::shared_ptr<IIOManager> io_manager,
+                       std::optional<size_t> num_threads) {
              auto tokenizer = tokenizer_from(tokenizer_path);
              std::optional<std::string> data;
              if (data_path && !data_path->is_none()) {
@@ -60,10 +61,10 @@ void bind_text_llm_runner(py::module_& m) {
            py::kw_only(), py::arg("io_manager") = nullptr, py::arg("num_threads") = py::none())
       .def(
           "generate",
-          [](TextLLMRunner& self, const std::string& prompt,
-             std::optional<GenerationConfig> config, py::object token_callback,
-             py::object stats_callback) {
-            CallbackBridge bridge(self.session(), std::move(token_callback), std::move(stats_callback));
+          [](TextLLMRunner& self, const std::string& prompt, std::optional<GenerationConfig> config,
+             py::object token_callback, py::object stats_callback) {
+            CallbackBridge bridge(self.session(), std::move(token_callback),
+                                  std::move(stats_callback));
             Error err;
             {
               py::gil_scoped_release release;
@@ -74,14 +75,14 @@ void bind_text_llm_runner(py::module_& m) {
             check(err);
             return self.generated_text();
           },
-          py::arg("prompt"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
+          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(),
           "Continues the conversation with `prompt`; returns the generated text.")
       .def(
           "generate_tokens",
-          [](TextLLMRunner& self, const py::object& prompt,
-             std::optional<GenerationConfig> config, py::object token_callback,
-             py::object stats_callback, bool return_logprobs) -> py::object {
+          [](TextLLMRunner& self, const py::object& prompt, std::optional<GenerationConfig> config,
+             py::object token_callback, py::object stats_callback,
+             bool return_logprobs) -> py::object {
             run_prompt(self.session(), prompt, config, std::move(token_callback),
                        std::move(stats_callback), return_logprobs);
             if (return_logprobs) {
@@ -89,9 +90,8 @@ void bind_text_llm_runner(py::module_& m) {
             }
             return py::cast(self.generated_tokens());
           },
-          py::arg("prompt"), py::arg("config") = py::none(),
-          py::arg("token_callback") = py::none(), py::arg("stats_callback") = py::none(),
-          py::kw_only(), py::arg("return_logprobs") = false,
+          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
+          py::arg("stats_callback") = py::none(), py::kw_only(), py::arg("return_logprobs") = false,
           "Like generate(), from text or token ids; returns the generated token ids "
           "(the EOS that ended generation included), or a GenerationResult with "
           "return_logprobs=True.")
@@ -157,15 +157,13 @@ void bind_text_llm_runner(py::module_& m) {
                              "Token ids of the last generate() (the ending EOS included).")
       .def_property_readonly("position", &TextLLMRunner::position,
                              "Context positions taken by the conversation so far.")
-      .def_property_readonly("metadata",
-                             [](const TextLLMRunner& self) { return metadata_dict(self.metadata()); })
-      .def_property_readonly("stats", [](const TextLLMRunner& self) { return self.stats(); })
       .def_property_readonly(
-          "tokenizer",
-          [](const TextLLMRunner& self) { return self.tokenizer_ptr(); })
+          "metadata", [](const TextLLMRunner& self) { return metadata_dict(self.metadata()); })
+      .def_property_readonly("stats", [](const TextLLMRunner& self) { return self.stats(); })
+      .def_property_readonly("tokenizer",
+                             [](const TextLLMRunner& self) { return self.tokenizer_ptr(); })
       .def("__repr__", [](const TextLLMRunner& self) {
-        return "TextLLMRunner(max_context_len=" +
-               std::to_string(self.metadata().max_context_len) +
+        return "TextLLMRunner(max_context_len=" + std::to_string(self.metadata().max_context_len) +
                ", vocab_size=" + std::to_string(self.vocab_size()) +
                ", position=" + std::to_string(self.position()) + ")";
       });
@@ -183,9 +181,10 @@ void bind_text_llm_runner(py::module_& m) {
   m.def(
       "set_log_level",
       [](const std::string& level) {
-        static const std::map<std::string, LogLevel> levels = {
-            {"debug", LogLevel::Debug}, {"info", LogLevel::Info},
-            {"error", LogLevel::Error}, {"off", LogLevel::Off}};
+        static const std::map<std::string, LogLevel> levels = {{"debug", LogLevel::Debug},
+                                                               {"info", LogLevel::Info},
+                                                               {"error", LogLevel::Error},
+                                                               {"off", LogLevel::Off}};
         auto it = levels.find(level);
         if (it == levels.end()) {
           throw_error(Error(ErrorCode::InvalidArgument,

@@ -1,7 +1,8 @@
+#include "et_llm/tokenizer.h"
+
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "et_llm/tokenizer.h"
 #include "et_llm/tokenizer_loader.h"
 
 namespace et_llm::python {

@@ -9,8 +9,11 @@ PY="$VENV/bin/python"
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
 
-echo "[test] ruff" >&2
+echo "[test] ruff, ruff format, clang-format" >&2
 ruff check python tests benchmarks examples scripts
+ruff format --check python tests benchmarks examples scripts
+# Every C and C++ source (the repository's .clang-format); a git checkout lists them.
+git -C "$ROOT" ls-files '*.c' '*.cpp' '*.h' | (cd "$ROOT" && xargs clang-format --dry-run -Werror)
 
 echo "[test] fixtures" >&2
 FIXTURES=$("$PY" -m tests.fixtures.build)

@@ -346,8 +346,12 @@ TEST(CustomSdpa, RingBufferMaskSkipsHiddenBlocksExactly) {
   const size_t before = et_llm::get_num_threads();
   for (size_t threads : {1, 2, 3}) {
     ASSERT_FALSE(et_llm::set_num_threads(threads));
-    for (auto [begin, len, seq_len] : {std::tuple{0, 1, 1}, {0, 134, 1}, {700, 512, 1},
-                                       {1000, 100, 1}, {3, 40, 5}, {1020, 512, 7}}) {
+    for (auto [begin, len, seq_len] : {std::tuple{0, 1, 1},
+                                       {0, 134, 1},
+                                       {700, 512, 1},
+                                       {1000, 100, 1},
+                                       {3, 40, 5},
+                                       {1020, 512, 7}}) {
       Case c = shape(4, 1, 256, 1024, seq_len, 0);
       c.causal = false;
       c.mask = true;

@@ -1,17 +1,16 @@
 // IIOManager from C++: the KV-cache-as-I/O fixture through StaticKVCacheIOManager
 // (picked automatically and given explicitly) equals the eager references, and
 // DecoderLLMRunner equals TextLLMRunner.
-#include <cstdlib>
-#include <fstream>
-#include <string>
-#include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <et_llm/decoder_llm_runner.h>
 #include <et_llm/llm_runner_helpers.h>
 #include <et_llm/static_kv_cache_io_manager.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -77,8 +76,8 @@ TEST_F(IOManagerTest, RewindContinuesFromThere) {
 }
 
 TEST_F(IOManagerTest, DecoderRunnerEqualsTextRunner) {
-  auto decoder = et_llm::DecoderLLMRunner::load(dir_ + "/export_llm_dynamic.pte",
-                                                dir_ + "/tokenizer.json");
+  auto decoder =
+      et_llm::DecoderLLMRunner::load(dir_ + "/export_llm_dynamic.pte", dir_ + "/tokenizer.json");
   ASSERT_TRUE(decoder.ok()) << decoder.error().to_string();
   const auto& reference = manifest_["references"][1];
   et_llm::DecoderGenerateOptions options;

@@ -1,17 +1,16 @@
 // MultimodalRunner from C++ against the eager-PyTorch references recorded in
 // the multimodal fixture manifest (tests/fixtures/build_multimodal.py), and
 // its typed errors.
+#include <et_llm/llm_runner_helpers.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <et_llm/llm_runner_helpers.h>
 
 namespace {
 
@@ -152,10 +151,10 @@ TEST_F(MultimodalTest, TypedErrorsLeaveTheRunnerUsable) {
 
   const auto want = reference("vlm_text_image_text");
   ASSERT_TRUE(runner->reset().ok());
-  err = runner->generate({et_llm::make_text_input("Describe the picture"),
-                          et_llm::make_image_input(uint8_image()),
-                          et_llm::make_text_input("in a few words")},
-                         greedy(static_cast<int>(want.size())));
+  err = runner->generate(
+      {et_llm::make_text_input("Describe the picture"), et_llm::make_image_input(uint8_image()),
+       et_llm::make_text_input("in a few words")},
+      greedy(static_cast<int>(want.size())));
   ASSERT_TRUE(err.ok()) << err.to_string();
   EXPECT_EQ(runner->generated_tokens(), want);
 }

@@ -1,14 +1,13 @@
 // TextLLMRunner from C++ against the eager-PyTorch references recorded in the
 // fixture manifest (tests/fixtures/build.py), for every program style.
+#include <et_llm/llm_runner_helpers.h>
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <et_llm/llm_runner_helpers.h>
 
 namespace {
 
@@ -59,9 +58,9 @@ TEST_F(FixtureTest, EveryVariantEqualsEagerPyTorch) {
       const auto want = reference["output_ids"].get<std::vector<TokenId>>();
       std::string streamed;
       ASSERT_FALSE((*runner)->reset());
-      auto err = (*runner)->generate_from_tokens(
-          prompt, greedy(reference["n"].get<int>()),
-          [&](const std::string& piece) { streamed += piece; });
+      auto err =
+          (*runner)->generate_from_tokens(prompt, greedy(reference["n"].get<int>()),
+                                          [&](const std::string& piece) { streamed += piece; });
       ASSERT_TRUE(err.ok()) << variant << ": " << err.to_string();
       EXPECT_EQ((*runner)->generated_tokens(), want)
           << variant << " / " << reference["name"].get<std::string>();

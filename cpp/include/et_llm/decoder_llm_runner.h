@@ -17,11 +17,11 @@ namespace et_llm {
 struct DecoderGenerateOptions {
   int32_t max_new_tokens = 20;  // HF's default
   float temperature = 1.0f;
-  bool do_sample = false;       // false: greedy whatever the temperature
+  bool do_sample = false;  // false: greedy whatever the temperature
   // Replaces the model's EOS ids when given (HF's eos_token_id).
   std::optional<std::vector<int64_t>> eos_token_id;
   int64_t seed = -1;
-  TokenCallback streamer;       // receives the new text as it is produced
+  TokenCallback streamer;  // receives the new text as it is produced
 };
 
 struct DecoderGenerateOutput {

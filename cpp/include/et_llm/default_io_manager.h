@@ -4,9 +4,9 @@
 // A multimodal text_decoder takes embeddings [1,T,D] in place of the tokens.
 #pragma once
 
-#include <vector>
-
 #include <executorch/extension/tensor/tensor.h>
+
+#include <vector>
 
 #include "et_llm/io_manager.h"
 

@@ -26,8 +26,7 @@ const char* error_code_name(ErrorCode code);
 class [[nodiscard]] Error {
  public:
   Error() = default;  // success
-  Error(ErrorCode code, std::string message)
-      : code_(code), message_(std::move(message)) {}
+  Error(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Error success() { return Error(); }
 
@@ -46,7 +45,7 @@ class [[nodiscard]] Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : storage_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : storage_(std::move(value)) {}     // NOLINT: implicit by design
   Result(Error error) : storage_(std::move(error)) {  // NOLINT
     if (std::get<Error>(storage_).ok()) {
       storage_ = Error(ErrorCode::Internal, "Result constructed from a success Error");
@@ -71,12 +70,12 @@ class [[nodiscard]] Result {
 }  // namespace et_llm
 
 // Return the Error of `expr` (an Error) when it failed.
-#define ET_LLM_CHECK_OK(expr)             \
-  do {                                    \
+#define ET_LLM_CHECK_OK(expr)              \
+  do {                                     \
     ::et_llm::Error et_llm_err__ = (expr); \
-    if (!et_llm_err__.ok()) {             \
-      return et_llm_err__;                \
-    }                                     \
+    if (!et_llm_err__.ok()) {              \
+      return et_llm_err__;                 \
+    }                                      \
   } while (0)
 
 #define ET_LLM_CONCAT_INNER(a, b) a##b
@@ -93,9 +92,9 @@ class [[nodiscard]] Result {
   lhs = std::move(tmp).get()
 
 // Fail with `code` and a message built from `msg` when `cond` is false.
-#define ET_LLM_CHECK(cond, code, msg)                  \
-  do {                                                 \
-    if (!(cond)) {                                     \
+#define ET_LLM_CHECK(cond, code, msg)                           \
+  do {                                                          \
+    if (!(cond)) {                                              \
       return ::et_llm::Error(::et_llm::ErrorCode::code, (msg)); \
-    }                                                  \
+    }                                                           \
   } while (0)

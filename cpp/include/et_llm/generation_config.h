@@ -24,8 +24,8 @@ struct GenerationConfig {
   // as Hugging Face's add_special_tokens=True does. false: upstream's framing,
   // exactly num_bos. (Python's and C's num_bos setters set it to false.)
   bool add_special_tokens = true;
-  bool ignore_eos = false;      // keep generating after an EOS id
-  int64_t seed = -1;            // sampling seed; -1: nondeterministic
+  bool ignore_eos = false;  // keep generating after an EOS id
+  int64_t seed = -1;        // sampling seed; -1: nondeterministic
   // Ids that end generation besides the EOS ids; they end it even with
   // ignore_eos (HF's eos_token_id = ignore_eos + these).
   std::vector<int64_t> stop_token_ids;
@@ -57,8 +57,7 @@ struct GenerationConfig {
 
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.
-  int32_t resolve_max_new_tokens(int64_t max_context_len,
-                                 int64_t num_tokens_occupied) const;
+  int32_t resolve_max_new_tokens(int64_t max_context_len, int64_t num_tokens_occupied) const;
 
   // InvalidArgument naming the first field out of range.
   Error validate() const;

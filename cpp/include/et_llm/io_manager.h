@@ -4,13 +4,13 @@
 // different runner. Managers written in Python subclass et_llm.IIOManager.
 #pragma once
 
+#include <executorch/extension/module/module.h>
+#include <executorch/runtime/core/evalue.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <executorch/extension/module/module.h>
-#include <executorch/runtime/core/evalue.h>
 
 #include "et_llm/error.h"
 #include "et_llm/llm_metadata.h"

@@ -2,13 +2,13 @@
 // read once with upstream's names and defaults.
 #pragma once
 
+#include <executorch/extension/module/module.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <executorch/extension/module/module.h>
 
 #include "et_llm/error.h"
 
@@ -28,8 +28,8 @@ inline constexpr const char* kNumLayers = "get_n_layers";
 }  // namespace metadata_keys
 
 struct LlmMetadata {
-  int64_t max_seq_len = 0;         // largest T one call accepts
-  int64_t max_context_len = 0;     // KV-cache capacity (= max_seq_len if absent)
+  int64_t max_seq_len = 0;      // largest T one call accepts
+  int64_t max_context_len = 0;  // KV-cache capacity (= max_seq_len if absent)
   bool enable_dynamic_shape = false;
   bool use_kv_cache = true;
   bool use_sdpa_with_kv_cache = false;

@@ -2,12 +2,12 @@
 // fp32, fp16 and bf16 are read in place; nothing is copied per token.
 #pragma once
 
+#include <executorch/runtime/core/exec_aten/exec_aten.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <vector>
-
-#include <executorch/runtime/core/exec_aten/exec_aten.h>
 
 namespace et_llm {
 

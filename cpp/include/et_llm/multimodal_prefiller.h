@@ -4,13 +4,13 @@
 // then audio_encoder; the embeddings then through text_decoder in chunks.
 #pragma once
 
+#include <executorch/extension/module/module.h>
+
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <executorch/extension/module/module.h>
 
 #include "et_llm/error.h"
 #include "et_llm/multimodal_decoder_runner.h"

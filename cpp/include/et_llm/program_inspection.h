@@ -34,7 +34,7 @@ struct MethodSpec {
   std::vector<ValueSpec> inputs;
   std::vector<ValueSpec> outputs;
   std::vector<std::string> backends;  // distinct, in order of first use
-  int64_t delegate_calls = 0;          // delegated subgraphs (one per backend call site)
+  int64_t delegate_calls = 0;         // delegated subgraphs (one per backend call site)
   std::vector<int64_t> planned_buffer_bytes;
   int64_t num_instructions = 0;
   // KV-cache updates exported out of place that et_llm runs in place (a

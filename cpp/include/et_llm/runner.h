@@ -3,9 +3,9 @@
 
 #include <string>
 
+#include "et_llm/callbacks.h"
 #include "et_llm/error.h"
 #include "et_llm/generation_config.h"
-#include "et_llm/callbacks.h"
 
 namespace et_llm {
 

@@ -14,9 +14,9 @@
 // (MemoryPlanningPass(alloc_graph_input=False)) so inputs are bound by pointer.
 #pragma once
 
-#include <vector>
-
 #include <executorch/extension/tensor/tensor.h>
+
+#include <vector>
 
 #include "et_llm/io_manager.h"
 
@@ -56,7 +56,7 @@ class StaticKVCacheIOManager : public IIOManager {
 
   std::vector<std::vector<float>> k_cache_;  // per layer [1,H,C,D]
   std::vector<std::vector<float>> v_cache_;
-  std::vector<int64_t> slot_position_;       // -1: empty
+  std::vector<int64_t> slot_position_;  // -1: empty
   std::vector<int64_t> positions_;
   std::vector<float> mask_;
   std::vector<executorch::extension::TensorPtr> tensors_;  // alive until update

@@ -29,9 +29,9 @@ struct Stats {
   int64_t num_generated_tokens = 0;
 
   // et_llm additions.
-  int64_t prefill_time_us = 0;          // wall time of prompt evaluation
-  int64_t decode_time_us = 0;           // wall time of the decode loop
-  int64_t decode_forward_time_us = 0;   // of which inside the model's forward
+  int64_t prefill_time_us = 0;         // wall time of prompt evaluation
+  int64_t decode_time_us = 0;          // wall time of the decode loop
+  int64_t decode_forward_time_us = 0;  // of which inside the model's forward
   int64_t aggregate_sampling_time_us = 0;
   int64_t aggregate_model_execution_time_us = 0;
   // GenerationConfig::grammar: time the grammar added to the steps (taking

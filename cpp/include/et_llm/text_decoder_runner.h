@@ -5,12 +5,12 @@
 // fp32/fp16/bf16 in place.
 #pragma once
 
+#include <executorch/extension/module/module.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <executorch/extension/module/module.h>
 
 #include "et_llm/error.h"
 #include "et_llm/io_manager.h"

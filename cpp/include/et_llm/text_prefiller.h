@@ -13,10 +13,10 @@
 namespace et_llm {
 
 struct PrefillResult {
-  Logits logits;             // of the last token fed; empty when none was
-  size_t num_consumed = 0;   // tokens now in the cache (< size when stopped)
-  bool stopped = false;      // the stop flag ended it early
-  int64_t forward_us = 0;    // time spent inside the model
+  Logits logits;            // of the last token fed; empty when none was
+  size_t num_consumed = 0;  // tokens now in the cache (< size when stopped)
+  bool stopped = false;     // the stop flag ended it early
+  int64_t forward_us = 0;   // time spent inside the model
 };
 
 class TextPrefiller {

@@ -27,8 +27,7 @@ class Tokenizer {
 
   // Token ids of `text`, with `num_bos` BOS ids before and `num_eos` EOS ids
   // after. Special-token strings inside the text become their ids.
-  virtual Result<std::vector<TokenId>> encode(std::string_view text,
-                                              size_t num_bos = 0,
+  virtual Result<std::vector<TokenId>> encode(std::string_view text, size_t num_bos = 0,
                                               size_t num_eos = 0) const = 0;
 
   // The bytes `token` adds to the text when it follows `prev` (formats such as

@@ -1,8 +1,8 @@
 #include "decode/encoder_inputs.h"
 
-#include <algorithm>
-
 #include <executorch/runtime/core/exec_aten/exec_aten.h>
+
+#include <algorithm>
 
 namespace et_llm::detail {
 
@@ -20,10 +20,13 @@ bool is_floating(ScalarType type) {
 
 size_t element_size(ScalarType type) {
   switch (type) {
-    case ScalarType::Byte: return 1;
+    case ScalarType::Byte:
+      return 1;
     case ScalarType::Half:
-    case ScalarType::BFloat16: return 2;
-    default: return 4;
+    case ScalarType::BFloat16:
+      return 2;
+    default:
+      return 4;
   }
 }
 
@@ -133,10 +136,9 @@ Result<EncoderInput> image_input(const Image& image, const TensorInfo& declared,
   const SizesType c = dst_chw ? sizes[off] : sizes[off + 2];
   const SizesType h = dst_chw ? sizes[off + 1] : sizes[off];
   const SizesType w = dst_chw ? sizes[off + 2] : sizes[off + 1];
-  const std::string wanted = std::to_string(c) + "x" + std::to_string(h) + "x" +
-                             std::to_string(w) + " (CxHxW)";
-  ET_LLM_CHECK(image.channels() == c && image.height() == h && image.width() == w,
-               InvalidArgument,
+  const std::string wanted =
+      std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w) + " (CxHxW)";
+  ET_LLM_CHECK(image.channels() == c && image.height() == h && image.width() == w, InvalidArgument,
                "'" + method + "' takes " + wanted + " images; got " + image.describe() +
                    ". Resize the image (and convert its channels) first");
   ET_LLM_CHECK(!(type == ScalarType::Byte && image.is_float()), InvalidArgument,
@@ -163,17 +165,17 @@ Result<EncoderInput> audio_input(const Audio& audio, const TensorInfo& declared,
                "method '" + method + "' takes a " + shape_string(sizes) +
                    " tensor; et_llm feeds audio features as floating point [batch, bins, frames]");
   // A dynamic frame dimension declares its upper bound.
-  ET_LLM_CHECK(audio.batch_size == sizes[0] && audio.n_bins == sizes[1] &&
-                   audio.n_frames <= sizes[2],
-               InvalidArgument,
-               "'" + method + "' takes features " + shape_string(sizes) +
-                   " [batch, bins, frames]; got " + std::to_string(audio.batch_size) + "x" +
-                   std::to_string(audio.n_bins) + "x" + std::to_string(audio.n_frames));
+  ET_LLM_CHECK(
+      audio.batch_size == sizes[0] && audio.n_bins == sizes[1] && audio.n_frames <= sizes[2],
+      InvalidArgument,
+      "'" + method + "' takes features " + shape_string(sizes) + " [batch, bins, frames]; got " +
+          std::to_string(audio.batch_size) + "x" + std::to_string(audio.n_bins) + "x" +
+          std::to_string(audio.n_frames));
   EncoderInput input;
   void* out = allocate(input, audio.data.size(), type);
   ET_LLM_CHECK_OK(convert_floats(audio.data.data(), audio.data.size(), type, out));
-  input.tensor = executorch::extension::from_blob(
-      out, {audio.batch_size, audio.n_bins, audio.n_frames}, type);
+  input.tensor =
+      executorch::extension::from_blob(out, {audio.batch_size, audio.n_bins, audio.n_frames}, type);
   return input;
 }
 
@@ -189,9 +191,8 @@ Result<EncoderInput> waveform_input(const RawAudio& audio, const TensorInfo& dec
     capacity *= static_cast<size_t>(size);
   }
   ET_LLM_CHECK(audio.data.size() <= capacity, InvalidArgument,
-               "'" + method + "' takes at most " + std::to_string(capacity) +
-                   " samples; got " + std::to_string(audio.data.size()) +
-                   " (split the audio into chunks)");
+               "'" + method + "' takes at most " + std::to_string(capacity) + " samples; got " +
+                   std::to_string(audio.data.size()) + " (split the audio into chunks)");
   // Fixed-window preprocessors (Whisper style) expect silence after the end.
   std::vector<float> padded(audio.data);
   padded.resize(capacity, 0.0f);

@@ -4,12 +4,12 @@
 // InvalidArgument naming both shapes when they cannot match.
 #pragma once
 
+#include <executorch/extension/tensor/tensor.h>
+#include <executorch/runtime/executor/method_meta.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <executorch/extension/tensor/tensor.h>
-#include <executorch/runtime/executor/method_meta.h>
 
 #include "et_llm/error.h"
 #include "et_llm/multimodal_input.h"

@@ -52,9 +52,9 @@ Error MultimodalDecoderRunner::load() {
   ET_LLM_CHECK(embedding.ok() && embedding->num_inputs() == 1 && embedding->num_outputs() >= 1,
                InvalidProgram, "token_embedding must take one input and return embeddings");
   auto tokens = embedding->input_tensor_meta(0);
-  ET_LLM_CHECK(tokens.ok() && tokens->scalar_type() == ScalarType::Long &&
-                   tokens->sizes().size() == 2,
-               InvalidProgram, "token_embedding must take int64 tokens [1, T]");
+  ET_LLM_CHECK(
+      tokens.ok() && tokens->scalar_type() == ScalarType::Long && tokens->sizes().size() == 2,
+      InvalidProgram, "token_embedding must take int64 tokens [1, T]");
   embedding_max_tokens_ = std::max<size_t>(static_cast<size_t>(tokens->sizes()[1]), 1);
 
   auto decoder = module_->method_meta(kTextDecoderMethod);
@@ -73,8 +73,8 @@ Error MultimodalDecoderRunner::load() {
 
 Result<executorch::aten::Tensor> MultimodalDecoderRunner::embed(const TokenId* tokens, size_t n) {
   token_buffer_.assign(tokens, tokens + n);
-  auto tensor = executorch::extension::from_blob(
-      token_buffer_.data(), {1, static_cast<SizesType>(n)}, ScalarType::Long);
+  auto tensor = executorch::extension::from_blob(token_buffer_.data(),
+                                                 {1, static_cast<SizesType>(n)}, ScalarType::Long);
   const int64_t begin = time_in_us();
   auto outputs = methods_->execute(kTokenEmbeddingMethod, std::vector<EValue>{EValue(*tensor)});
   embed_us_ += time_in_us() - begin;
@@ -115,8 +115,8 @@ Result<Logits> MultimodalDecoderRunner::step(const TokenId* tokens, size_t n, in
     dtype = rows.scalar_type();
     row_bytes = embedding_dim_ * dtype_size(dtype);
     gathered.resize((n * row_bytes + 7) / 8);
-    std::memcpy(reinterpret_cast<char*>(gathered.data()) + done * row_bytes,
-                rows.const_data_ptr(), count * row_bytes);
+    std::memcpy(reinterpret_cast<char*>(gathered.data()) + done * row_bytes, rows.const_data_ptr(),
+                count * row_bytes);
     done += count;
   }
   const int64_t embed_us = embed_us_;

@@ -22,12 +22,18 @@ Error check_sizes(const std::string& what, std::initializer_list<int32_t> sizes,
 
 Image::Image(std::vector<uint8_t> data, int32_t width, int32_t height, int32_t channels,
              ImageLayout layout)
-    : data_(std::move(data)), width_(width), height_(height), channels_(channels),
+    : data_(std::move(data)),
+      width_(width),
+      height_(height),
+      channels_(channels),
       layout_(layout) {}
 
 Image::Image(std::vector<float> data, int32_t width, int32_t height, int32_t channels,
              ImageLayout layout)
-    : data_(std::move(data)), width_(width), height_(height), channels_(channels),
+    : data_(std::move(data)),
+      width_(width),
+      height_(height),
+      channels_(channels),
       layout_(layout) {}
 
 const std::vector<uint8_t>& Image::get_uint8_data() const {
@@ -69,11 +75,16 @@ Error RawAudio::validate() const {
 
 const char* MultimodalInput::type_name() const {
   switch (type()) {
-    case Type::Text: return "text";
-    case Type::Tokens: return "tokens";
-    case Type::Image: return "image";
-    case Type::Audio: return "audio";
-    case Type::RawAudio: return "raw audio";
+    case Type::Text:
+      return "text";
+    case Type::Tokens:
+      return "tokens";
+    case Type::Image:
+      return "image";
+    case Type::Audio:
+      return "audio";
+    case Type::RawAudio:
+      return "raw audio";
   }
   return "unknown";
 }
@@ -83,8 +94,8 @@ namespace {
 template <typename T>
 Result<const T*> typed(const T* value, const MultimodalInput& input, const char* wanted) {
   if (value == nullptr) {
-    return Error(ErrorCode::InvalidArgument, std::string("the input is ") + input.type_name() +
-                                                 ", not " + wanted);
+    return Error(ErrorCode::InvalidArgument,
+                 std::string("the input is ") + input.type_name() + ", not " + wanted);
   }
   return value;
 }

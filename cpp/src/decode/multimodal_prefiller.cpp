@@ -40,9 +40,9 @@ bool MultimodalPrefiller::accepts_raw_audio() const {
 }
 
 Error MultimodalPrefiller::require(const char* method, const char* what) const {
-  ET_LLM_CHECK(has_method(method), NotFound,
-               std::string("this program has no '") + method + "' method, so it cannot take " +
-                   what);
+  ET_LLM_CHECK(
+      has_method(method), NotFound,
+      std::string("this program has no '") + method + "' method, so it cannot take " + what);
   return Error();
 }
 
@@ -97,9 +97,9 @@ Result<PrefillResult> MultimodalPrefiller::prefill_embeddings(const Tensor& rows
                    std::to_string(rows.dim() ? rows.size(rows.dim() - 1) : 0) +
                    "; text_decoder takes " + std::to_string(width));
   const ScalarType dtype = rows.scalar_type();
-  ET_LLM_CHECK(dtype == ScalarType::Float || dtype == ScalarType::Half ||
-                   dtype == ScalarType::BFloat16,
-               InvalidProgram, "'" + source + "' must return floating point embeddings");
+  ET_LLM_CHECK(
+      dtype == ScalarType::Float || dtype == ScalarType::Half || dtype == ScalarType::BFloat16,
+      InvalidProgram, "'" + source + "' must return floating point embeddings");
   const size_t count = static_cast<size_t>(rows.numel()) / width;
   ET_LLM_CHECK(count > 0, ExecutionFailed, "'" + source + "' returned no embeddings");
   ET_LLM_CHECK(start_pos + static_cast<int64_t>(count) <= decoder_->max_context_len(),
@@ -127,8 +127,7 @@ Result<PrefillResult> MultimodalPrefiller::prefill_embeddings(const Tensor& rows
   return result;
 }
 
-Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
-                                                   int64_t start_pos,
+Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input, int64_t start_pos,
                                                    const std::atomic<bool>* stop) {
   encoder_us_ = 0;
   Result<PrefillResult> result = Error(ErrorCode::Internal, "unhandled input type");
@@ -152,18 +151,18 @@ Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
     case MultimodalInput::Type::Image: {
       ET_LLM_CHECK_OK(require(kVisionEncoderMethod, "images"));
       ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kVisionEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(auto tensor, detail::image_input(*input.try_get_image(), declared,
-                                                               kVisionEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor rows, run_encoder(*methods_, kVisionEncoderMethod,
-                                                       *tensor.tensor));
+      ET_LLM_ASSIGN_OR_RETURN(
+          auto tensor, detail::image_input(*input.try_get_image(), declared, kVisionEncoderMethod));
+      ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
+                              run_encoder(*methods_, kVisionEncoderMethod, *tensor.tensor));
       result = prefill_embeddings(rows, kVisionEncoderMethod, start_pos, stop);
       break;
     }
     case MultimodalInput::Type::Audio: {
       ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
       ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kAudioEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(auto tensor, detail::audio_input(*input.try_get_audio(), declared,
-                                                               kAudioEncoderMethod));
+      ET_LLM_ASSIGN_OR_RETURN(
+          auto tensor, detail::audio_input(*input.try_get_audio(), declared, kAudioEncoderMethod));
       ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
                               run_encoder(*methods_, kAudioEncoderMethod, *tensor.tensor));
       result = prefill_embeddings(rows, kAudioEncoderMethod, start_pos, stop);
@@ -178,8 +177,8 @@ Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input,
       detail::MethodSet& pre_module = preprocessor_ ? *preprocessor_ : *methods_;
       const std::string pre_method = preprocessor_ ? "forward" : kAudioPreprocessorMethod;
       ET_LLM_ASSIGN_OR_RETURN(auto pre_declared, declared_input(pre_module, pre_method));
-      ET_LLM_ASSIGN_OR_RETURN(auto wave, detail::waveform_input(*input.try_get_raw_audio(),
-                                                                pre_declared, pre_method));
+      ET_LLM_ASSIGN_OR_RETURN(
+          auto wave, detail::waveform_input(*input.try_get_raw_audio(), pre_declared, pre_method));
       ET_LLM_ASSIGN_OR_RETURN(Tensor features, run_encoder(pre_module, pre_method, *wave.tensor));
       ET_LLM_CHECK(features.dim() == 3, InvalidProgram,
                    "'" + pre_method + "' must return features [batch, bins, frames]");

@@ -71,9 +71,9 @@ Result<Logits> TextDecoderRunner::forward(const std::string& method, const Forwa
                "method '" + method + "' did not return a logits tensor first");
   const auto& logits = outputs->front().toTensor();
   const auto dtype = logits.scalar_type();
-  ET_LLM_CHECK(dtype == ScalarType::Float || dtype == ScalarType::Half ||
-                   dtype == ScalarType::BFloat16,
-               NotSupported, "logits must be float32, float16 or bfloat16");
+  ET_LLM_CHECK(
+      dtype == ScalarType::Float || dtype == ScalarType::Half || dtype == ScalarType::BFloat16,
+      NotSupported, "logits must be float32, float16 or bfloat16");
   ET_LLM_CHECK(logits.dim() >= 1 && logits.numel() > 0, ExecutionFailed, "empty logits");
   const size_t vocab = static_cast<size_t>(logits.size(logits.dim() - 1));
   const size_t rows = static_cast<size_t>(logits.numel()) / vocab;

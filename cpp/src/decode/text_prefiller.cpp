@@ -6,8 +6,8 @@
 
 namespace et_llm {
 
-Result<PrefillResult> TextPrefiller::prefill(const std::vector<TokenId>& tokens,
-                                             int64_t start_pos, const std::atomic<bool>* stop) {
+Result<PrefillResult> TextPrefiller::prefill(const std::vector<TokenId>& tokens, int64_t start_pos,
+                                             const std::atomic<bool>* stop) {
   ET_LLM_CHECK(!tokens.empty(), InvalidArgument, "nothing to prefill: the prompt has no tokens");
   PrefillResult result;
   const size_t most = decoder_->max_tokens_per_step();

@@ -4,11 +4,11 @@
 
 namespace et_llm {
 
+using executorch::aten::ScalarType;
+using executorch::aten::SizesType;
 using executorch::extension::from_blob;
 using executorch::runtime::EValue;
 using executorch::runtime::Tag;
-using executorch::aten::ScalarType;
-using executorch::aten::SizesType;
 
 Error DefaultIOManager::inspect(executorch::extension::Module& module, const std::string& name,
                                 bool decides_style, size_t* max_tokens) {
@@ -30,9 +30,9 @@ Error DefaultIOManager::inspect(executorch::extension::Module& module, const std
   auto tokens = meta->input_tensor_meta(0);
   ET_LLM_CHECK(tokens.ok(), InvalidProgram, "cannot read the token input of '" + name + "'");
   const ScalarType dtype = tokens->scalar_type();
-  const bool embeddings = tokens->sizes().size() == 3 &&
-                          (dtype == ScalarType::Float || dtype == ScalarType::Half ||
-                           dtype == ScalarType::BFloat16);
+  const bool embeddings =
+      tokens->sizes().size() == 3 &&
+      (dtype == ScalarType::Float || dtype == ScalarType::Half || dtype == ScalarType::BFloat16);
   ET_LLM_CHECK((dtype == ScalarType::Long && tokens->sizes().size() == 2) || embeddings,
                NotSupported,
                "method '" + name + "' must take int64 tokens [1, T] or embeddings [1, T, D]");
@@ -114,28 +114,30 @@ Result<std::vector<EValue>> DefaultIOManager::prepare(const ForwardInput& input)
     ET_LLM_CHECK(!takes_embeddings_, NotSupported,
                  "a program without a KV cache must take token ids, not embeddings");
     // The program sees the whole history each time: keep it here.
-    ET_LLM_CHECK(static_cast<size_t>(input.start_pos) <= history_.size(), InvalidArgument,
-                 "start position " + std::to_string(input.start_pos) +
-                     " skips tokens the model never saw");
+    ET_LLM_CHECK(
+        static_cast<size_t>(input.start_pos) <= history_.size(), InvalidArgument,
+        "start position " + std::to_string(input.start_pos) + " skips tokens the model never saw");
     const size_t total = static_cast<size_t>(input.start_pos) + input.num_tokens;
     ET_LLM_CHECK(total <= program_max_tokens_, ContextOverflow,
                  "the sequence would be " + std::to_string(total) +
                      " tokens; the program takes at most " + std::to_string(program_max_tokens_));
     history_.resize(static_cast<size_t>(input.start_pos));
     history_.insert(history_.end(), input.tokens, input.tokens + input.num_tokens);
-    token_tensor_ = from_blob(history_.data(), {1, static_cast<SizesType>(history_.size())},
-                              ScalarType::Long);
+    token_tensor_ =
+        from_blob(history_.data(), {1, static_cast<SizesType>(history_.size())}, ScalarType::Long);
     inputs.emplace_back(*token_tensor_);
     return inputs;
   }
 
   ET_LLM_CHECK(input.num_tokens <= max_tokens_per_call_, InvalidArgument,
-               std::to_string(input.num_tokens) + " tokens in one call; the program takes at most " +
+               std::to_string(input.num_tokens) +
+                   " tokens in one call; the program takes at most " +
                    std::to_string(max_tokens_per_call_));
-  ET_LLM_CHECK(input.start_pos + static_cast<int64_t>(input.num_tokens) <= metadata_.max_context_len,
-               ContextOverflow,
-               "positions up to " + std::to_string(input.start_pos + input.num_tokens) +
-                   " exceed the context length " + std::to_string(metadata_.max_context_len));
+  ET_LLM_CHECK(
+      input.start_pos + static_cast<int64_t>(input.num_tokens) <= metadata_.max_context_len,
+      ContextOverflow,
+      "positions up to " + std::to_string(input.start_pos + input.num_tokens) +
+          " exceed the context length " + std::to_string(metadata_.max_context_len));
   // from_blob wraps the caller's buffer: nothing is copied.
   if (input.has_embeddings()) {
     ET_LLM_CHECK(input.embedding_dtype == embedding_dtype_ && input.embedding_dim == embedding_dim_,
@@ -143,10 +145,10 @@ Result<std::vector<EValue>> DefaultIOManager::prepare(const ForwardInput& input)
                  "embeddings of width " + std::to_string(input.embedding_dim) +
                      " do not match the program's [1, T, " + std::to_string(embedding_dim_) +
                      "] input (or its dtype)");
-    token_tensor_ = from_blob(const_cast<void*>(input.embeddings),
-                              {1, static_cast<SizesType>(input.num_tokens),
-                               static_cast<SizesType>(embedding_dim_)},
-                              embedding_dtype_);
+    token_tensor_ = from_blob(
+        const_cast<void*>(input.embeddings),
+        {1, static_cast<SizesType>(input.num_tokens), static_cast<SizesType>(embedding_dim_)},
+        embedding_dtype_);
   } else {
     token_tensor_ = from_blob(const_cast<int64_t*>(input.tokens),
                               {1, static_cast<SizesType>(input.num_tokens)}, ScalarType::Long);
@@ -160,8 +162,8 @@ Result<std::vector<EValue>> DefaultIOManager::prepare(const ForwardInput& input)
     for (size_t i = 0; i < input.num_tokens; ++i) {
       positions_[i] = input.start_pos + static_cast<int64_t>(i);
     }
-    position_tensor_ = from_blob(positions_.data(),
-                                 {static_cast<SizesType>(input.num_tokens)}, ScalarType::Long);
+    position_tensor_ =
+        from_blob(positions_.data(), {static_cast<SizesType>(input.num_tokens)}, ScalarType::Long);
   }
   inputs.emplace_back(*position_tensor_);
   return inputs;

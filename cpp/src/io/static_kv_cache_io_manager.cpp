@@ -34,9 +34,9 @@ Result<Signature> read_signature(executorch::extension::Module& module, const st
   ET_LLM_CHECK(sig.num_inputs >= 4, NotSupported,
                "method '" + method + "' does not take its KV cache as inputs");
   auto tokens = meta->input_tensor_meta(0);
-  ET_LLM_CHECK(tokens.ok() && tokens->scalar_type() == ScalarType::Long &&
-                   tokens->sizes().size() == 2,
-               NotSupported, "input 0 of '" + method + "' must be int64 tokens [1, T]");
+  ET_LLM_CHECK(
+      tokens.ok() && tokens->scalar_type() == ScalarType::Long && tokens->sizes().size() == 2,
+      NotSupported, "input 0 of '" + method + "' must be int64 tokens [1, T]");
   sig.max_tokens = static_cast<size_t>(tokens->sizes()[1]);
   auto third = meta->input_tensor_meta(2);
   ET_LLM_CHECK(third.ok(), NotSupported, "input 2 of '" + method + "' is not a tensor");
@@ -47,10 +47,11 @@ Result<Signature> read_signature(executorch::extension::Module& module, const st
   sig.layers = (sig.num_inputs - first_cache) / 2;
   for (size_t i = first_cache; i < sig.num_inputs; ++i) {
     auto cache = meta->input_tensor_meta(i);
-    ET_LLM_CHECK(cache.ok() && cache->scalar_type() == ScalarType::Float &&
-                     cache->sizes().size() == 4,
-                 NotSupported, "cache input " + std::to_string(i) + " of '" + method +
-                                   "' must be float32 [1, heads, slots, head_dim]");
+    ET_LLM_CHECK(
+        cache.ok() && cache->scalar_type() == ScalarType::Float && cache->sizes().size() == 4,
+        NotSupported,
+        "cache input " + std::to_string(i) + " of '" + method +
+            "' must be float32 [1, heads, slots, head_dim]");
     std::vector<SizesType> sizes(cache->sizes().begin(), cache->sizes().end());
     if (sig.cache_sizes.empty()) {
       sig.cache_sizes = sizes;
@@ -120,8 +121,8 @@ Result<std::vector<EValue>> StaticKVCacheIOManager::prepare(const ForwardInput& 
     positions_[i] = input.start_pos + static_cast<int64_t>(i);
   }
   tensors_.clear();
-  tensors_.push_back(from_blob(const_cast<int64_t*>(input.tokens),
-                               {1, static_cast<SizesType>(t)}, ScalarType::Long));
+  tensors_.push_back(from_blob(const_cast<int64_t*>(input.tokens), {1, static_cast<SizesType>(t)},
+                               ScalarType::Long));
   tensors_.push_back(from_blob(positions_.data(), {static_cast<SizesType>(t)}, ScalarType::Long));
   if (has_mask_) {
     // Every filled slot precedes the new tokens, so all rows see the same slots;
@@ -166,9 +167,9 @@ Error StaticKVCacheIOManager::update(const std::vector<EValue>& outputs,
     ET_LLM_CHECK(value.isTensor(), ExecutionFailed, "a cache output is not a tensor");
     const auto& entries = value.toTensor();
     const size_t rows = entries.dim() == 4 ? static_cast<size_t>(entries.size(2)) : 0;
-    ET_LLM_CHECK(entries.scalar_type() == ScalarType::Float && (rows == t || rows == slots),
-                 ExecutionFailed, "cache output " + std::to_string(i) +
-                                      " must be float32 [1, heads, T or slots, head_dim]");
+    ET_LLM_CHECK(
+        entries.scalar_type() == ScalarType::Float && (rows == t || rows == slots), ExecutionFailed,
+        "cache output " + std::to_string(i) + " must be float32 [1, heads, T or slots, head_dim]");
     // New entries [H, T, D] start at row 0; an updated cache [H, C, D] holds
     // them at start_pos. Either way only those T rows are copied.
     const size_t first_row = rows == t ? 0 : static_cast<size_t>(input.start_pos);
@@ -180,7 +181,8 @@ Error StaticKVCacheIOManager::update(const std::vector<EValue>& outputs,
     }
   }
   for (size_t i = 0; i < t; ++i) {
-    slot_position_[static_cast<size_t>(input.start_pos) + i] = input.start_pos + static_cast<int64_t>(i);
+    slot_position_[static_cast<size_t>(input.start_pos) + i] =
+        input.start_pos + static_cast<int64_t>(i);
   }
   tensors_.clear();
   return Error();

@@ -2,9 +2,9 @@
 // in the message so nothing is lost.
 #pragma once
 
-#include <string>
-
 #include <executorch/runtime/core/error.h>
+
+#include <string>
 
 #include "et_llm/error.h"
 

@@ -58,8 +58,8 @@ std::vector<Region> anonymous_regions() {
       continue;
     }
     const char* path = line + path_at;
-    const bool anonymous = inode == 0 && (*path == '\n' || *path == '\0' ||
-                                          std::strncmp(path, "[heap]", 6) == 0);
+    const bool anonymous =
+        inode == 0 && (*path == '\n' || *path == '\0' || std::strncmp(path, "[heap]", 6) == 0);
     if (anonymous && perms[0] == 'r' && perms[1] == 'w' && perms[3] == 'p') {
       regions.push_back({start, end});
     }

@@ -1,12 +1,12 @@
 #include "et_llm/log_level.h"
 
+#include <executorch/runtime/platform/platform.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
-
-#include <executorch/runtime/platform/platform.h>
 
 namespace et_llm {
 
@@ -39,8 +39,8 @@ LogLevel to_level(et_pal_log_level_t level) {
   }
 }
 
-void emit(et_timestamp_t, et_pal_log_level_t level, const char* filename, const char*,
-          size_t line, const char* message, size_t length) {
+void emit(et_timestamp_t, et_pal_log_level_t level, const char* filename, const char*, size_t line,
+          const char* message, size_t length) {
   if (to_level(level) < current_level().load(std::memory_order_relaxed)) {
     return;
   }
@@ -61,8 +61,7 @@ LogLevel log_level() { return current_level().load(std::memory_order_relaxed); }
 void install_runtime_log_filter() {
   static std::once_flag once;
   std::call_once(once, [] {
-    executorch::runtime::register_pal(
-        executorch::runtime::PalImpl::create(&emit, __FILE__));
+    executorch::runtime::register_pal(executorch::runtime::PalImpl::create(&emit, __FILE__));
   });
 }
 

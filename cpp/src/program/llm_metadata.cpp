@@ -33,7 +33,6 @@ std::optional<std::vector<double>> read_constant_method(executorch::extension::M
   return values;
 }
 
-
 std::map<std::string, int64_t> LlmMetadata::to_map() const {
   std::map<std::string, int64_t> flat;
   for (const auto& [name, outputs] : values) {

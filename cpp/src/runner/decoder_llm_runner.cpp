@@ -27,7 +27,8 @@ Result<DecoderGenerateOutput> DecoderLLMRunner::generate(
   if (const auto* ids = std::get_if<std::vector<TokenId>>(&input)) {
     output.sequences = *ids;
   } else {
-    ET_LLM_ASSIGN_OR_RETURN(output.sequences, runner_->tokenizer().encode(std::get<std::string>(input)));
+    ET_LLM_ASSIGN_OR_RETURN(output.sequences,
+                            runner_->tokenizer().encode(std::get<std::string>(input)));
   }
   ET_LLM_CHECK(!output.sequences.empty(), InvalidArgument, "generate() needs input ids");
 

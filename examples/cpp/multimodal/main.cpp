@@ -2,13 +2,13 @@
 //   multimodal <model.pte> <tokenizer.json> <image.ppm> "<question>" [max_new_tokens] [num_bos]
 // The image is a binary PPM (P6, 8-bit RGB), the format needing no image library;
 // convert others with e.g. `convert photo.jpg -resize 32x32! image.ppm`.
+#include <et_llm/llm_runner_helpers.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <et_llm/llm_runner_helpers.h>
 
 namespace {
 

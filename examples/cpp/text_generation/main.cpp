@@ -1,16 +1,18 @@
 // Generates a continuation of a prompt with et_llm and streams it to stdout.
-//   text_generation <model.pte> <tokenizer.json> "<prompt>" [max_new_tokens] [temperature] [num_bos]
+//   text_generation <model.pte> <tokenizer.json> "<prompt>" [max_new_tokens] [temperature]
+//   [num_bos]
+#include <et_llm/llm_runner_helpers.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
-#include <et_llm/llm_runner_helpers.h>
-
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: " << argv[0]
-              << " <model.pte> <tokenizer.json> <prompt> [max_new_tokens] [temperature] [num_bos]\n";
+    std::cerr
+        << "usage: " << argv[0]
+        << " <model.pte> <tokenizer.json> <prompt> [max_new_tokens] [temperature] [num_bos]\n";
     return 2;
   }
   auto runner = et_llm::create_text_llm_runner(argv[1], std::string(argv[2]));
