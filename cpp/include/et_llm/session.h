@@ -56,6 +56,9 @@ struct SamplingConfig {
 
   SamplingParams to_params() const;
   Error validate() const;
+  // A generation config's sampling fields (its seed 0, like -1, reads as unset:
+  // SamplingConfig's 0 is upstream's "no seed").
+  static SamplingConfig from(const GenerationConfig& config);
 };
 
 // One decoded step. `text_piece` holds whole UTF-8 characters only (bytes of

@@ -18,21 +18,6 @@ Result<const GenerationConfig*> config_or_default(const et_llm_config* config) {
   return &config->config;
 }
 
-SamplingConfig sampling_of(const GenerationConfig& config) {
-  SamplingConfig sampling;
-  sampling.temperature = config.temperature;
-  sampling.top_p = config.top_p;
-  sampling.top_k = config.top_k;
-  // SamplingConfig's 0 means unset; GenerationConfig's -1 does.
-  sampling.seed = config.seed < 0 ? 0 : static_cast<uint64_t>(config.seed);
-  sampling.min_p = config.min_p;
-  sampling.repetition_penalty = config.repetition_penalty;
-  sampling.frequency_penalty = config.frequency_penalty;
-  sampling.presence_penalty = config.presence_penalty;
-  sampling.penalty_last_n = config.penalty_last_n;
-  return sampling;
-}
-
 }  // namespace et_llm::c_api
 
 extern "C" {

@@ -10,10 +10,6 @@ using et_llm::c_api::check_out;
 using et_llm::c_api::check_string;
 using et_llm::c_api::guarded;
 
-namespace et_llm::c_api {
-extern std::atomic<size_t> requested_threads;
-}  // namespace et_llm::c_api
-
 extern "C" {
 
 et_llm_status et_llm_engine_create(const char* model_path, const char* tokenizer_path,
@@ -22,11 +18,10 @@ et_llm_status et_llm_engine_create(const char* model_path, const char* tokenizer
     ET_LLM_CHECK_OK(check_string(model_path, "model_path"));
     ET_LLM_CHECK_OK(check_string(tokenizer_path, "tokenizer_path"));
     ET_LLM_CHECK_OK(check_out(out, "out"));
-    et_llm::EngineOptions options;
+    et_llm::EngineOptions options = et_llm::c_api::engine_options();
     if (data_path != nullptr) {
       options.data_path = data_path;
     }
-    options.num_threads = et_llm::c_api::requested_threads.load();
     ET_LLM_ASSIGN_OR_RETURN(auto engine,
                             et_llm::Engine::create(model_path, tokenizer_path, options));
     auto handle = std::make_unique<et_llm_engine>();

@@ -165,8 +165,8 @@ namespace et_llm::c_api {
 // `config`'s GenerationConfig, or the defaults when it is NULL; an error for
 // a pointer that is not a live config.
 Result<const GenerationConfig*> config_or_default(const et_llm_config* config);
-// The sampling fields of `config`, as decode_one takes them.
-SamplingConfig sampling_of(const GenerationConfig& config);
+// EngineOptions with the pool size et_llm_set_num_threads asked for.
+EngineOptions engine_options();
 // `inputs`' list; an error for a NULL or dead handle.
 Result<const std::vector<MultimodalInput>*> inputs_of(const et_llm_inputs* inputs);
 

@@ -5,8 +5,16 @@
 #include "et_llm/threads.h"
 
 namespace et_llm::c_api {
+namespace {
 // Engines are created with this pool size (0: one thread per physical core).
 std::atomic<size_t> requested_threads{0};
+}  // namespace
+
+EngineOptions engine_options() {
+  EngineOptions options;
+  options.num_threads = requested_threads.load();
+  return options;
+}
 }  // namespace et_llm::c_api
 
 extern "C" {

@@ -10,10 +10,6 @@ using et_llm::c_api::check_string;
 using et_llm::c_api::config_or_default;
 using et_llm::c_api::guarded;
 
-namespace et_llm::c_api {
-extern std::atomic<size_t> requested_threads;
-}  // namespace et_llm::c_api
-
 namespace {
 
 et_llm::Result<std::shared_ptr<et_llm::Tokenizer>> tokenizer_of(const et_llm_text_runner& handle) {
@@ -39,10 +35,8 @@ Error load(Handle* handle) {
     return Error();
   }
   ET_LLM_ASSIGN_OR_RETURN(auto tokenizer, tokenizer_of(*handle));
-  et_llm::EngineOptions options;
-  options.num_threads = et_llm::c_api::requested_threads.load();
-  ET_LLM_ASSIGN_OR_RETURN(auto engine,
-                          et_llm::Engine::create(handle->model_path, tokenizer, options));
+  ET_LLM_ASSIGN_OR_RETURN(auto engine, et_llm::Engine::create(handle->model_path, tokenizer,
+                                                              et_llm::c_api::engine_options()));
   auto runner = std::make_unique<Runner>(std::move(engine));
   ET_LLM_CHECK_OK(runner->load());
   auto session = std::make_unique<et_llm_session>();

@@ -85,7 +85,7 @@ et_llm_status et_llm_session_decode_one(et_llm_session* session, const et_llm_co
     ET_LLM_CHECK_OK(check_out(out, "out"));
     ET_LLM_ASSIGN_OR_RETURN(auto cfg, config_or_default(config));
     ET_LLM_ASSIGN_OR_RETURN(auto step,
-                            session->session->decode_one(et_llm::c_api::sampling_of(*cfg)));
+                            session->session->decode_one(et_llm::SamplingConfig::from(*cfg)));
     session->piece = std::move(step.text_piece);
     out->token_id = step.token_id;
     out->piece = session->piece.c_str();

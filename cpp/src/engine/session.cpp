@@ -74,6 +74,22 @@ SamplingParams SamplingConfig::to_params() const {
   return params;
 }
 
+SamplingConfig SamplingConfig::from(const GenerationConfig& config) {
+  SamplingConfig sampling;
+  sampling.temperature = config.temperature;
+  sampling.top_p = config.top_p;
+  sampling.top_k = config.top_k;
+  sampling.seed = config.seed < 0 ? 0 : static_cast<uint64_t>(config.seed);
+  sampling.min_p = config.min_p;
+  sampling.repetition_penalty = config.repetition_penalty;
+  sampling.frequency_penalty = config.frequency_penalty;
+  sampling.presence_penalty = config.presence_penalty;
+  sampling.penalty_last_n = config.penalty_last_n;
+  sampling.logprobs = config.logprobs;
+  sampling.top_logprobs = config.top_logprobs;
+  return sampling;
+}
+
 Error SamplingConfig::validate() const {
   GenerationConfig config;
   config.temperature = temperature == -1.0f ? kDefaultTemperature : temperature;

@@ -22,22 +22,24 @@ public struct Image: Sendable {
 
   /// uint8 values (upstream's `Image(data:width:height:channels:)`).
   public init(data: Data, width: Int, height: Int, channels: Int, layout: ImageLayout = .chw) {
-    self.data = data
-    self.width = width
-    self.height = height
-    self.channels = channels
-    self.isFloat = false
-    self.layout = layout
+    self.init(data, width, height, channels, isFloat: false, layout)
   }
 
   /// float32 values, for models whose encoder takes normalized floats.
   public init(float data: Data, width: Int, height: Int, channels: Int, layout: ImageLayout = .chw)
   {
+    self.init(data, width, height, channels, isFloat: true, layout)
+  }
+
+  private init(
+    _ data: Data, _ width: Int, _ height: Int, _ channels: Int, isFloat: Bool,
+    _ layout: ImageLayout
+  ) {
     self.data = data
     self.width = width
     self.height = height
     self.channels = channels
-    self.isFloat = true
+    self.isFloat = isFloat
     self.layout = layout
   }
 }
