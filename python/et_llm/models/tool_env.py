@@ -8,7 +8,6 @@ tools' memory is returned to the system when it ends.
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import subprocess
@@ -18,24 +17,9 @@ from typing import Any
 
 from et_llm.models.cache import tools_venv_dir
 from et_llm.models.log import log
+from et_llm.models.tool_requirements import pip_arguments, tool_requirements, tools_problem
 from et_llm.models.worker_output import run_logged
 
-# Pinned together: optimum-executorch 1.1.0 needs transformers 5.0.0rc1; torch/executorch are the
-# versions et_llm is built against. Keep in sync with the `export` extra in pyproject.toml.
-TOOL_REQUIREMENTS = {
-    "torch": "2.13.0",
-    "executorch": "1.5.1",
-    "transformers": "5.0.0rc1",
-    "optimum-executorch": "1.1.0",
-    "gguf": "0.19.0",
-    "accelerate": "1.15.0",
-    "sentencepiece": "0.2.3",
-    "protobuf": None,
-    "tokenizers": None,
-    "torchao": None,
-}
-# A caller's own interpreter is used only when these match exactly.
-EXACT_FOR_REUSE = ("torch", "executorch", "transformers", "optimum-executorch")
 WORKER_ENV = "ET_LLM_MODEL_WORKER"
 
 # Runs a worker without executing et_llm/__init__.py, which needs the compiled extension of the
@@ -48,24 +32,6 @@ _BOOTSTRAP = (
     "from et_llm.models.worker import main\n"
     "sys.exit(main(sys.argv[2:]))\n"
 )
-
-
-def tools_problem() -> str | None:
-    """Why this interpreter cannot do the model work, or None when it can."""
-    for package, wanted in TOOL_REQUIREMENTS.items():
-        try:
-            found = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            return f"{package} is not installed"
-        if wanted and package in EXACT_FOR_REUSE and found.split("+")[0] != wanted:
-            return f"{package} {found} != {wanted}"
-    return None
-
-
-def _requirements() -> list[str]:
-    return [
-        f"{name}=={version}" if version else name for name, version in TOOL_REQUIREMENTS.items()
-    ]
 
 
 def _run_logged(command: list[str]) -> None:
@@ -81,8 +47,16 @@ def ensure_tools_python() -> Path:
         base = os.environ.get("ET_LLM_PYTHON", "python3.11")
         log(f"creating the model tools venv {venv} with {base}")
         _run_logged([base, "-m", "venv", str(venv)])
+    requirements = tool_requirements()
     check = subprocess.run(
-        [str(python), "-c", _BOOTSTRAP, _package_dir(), "--tools-problem"],
+        [
+            str(python),
+            "-c",
+            _BOOTSTRAP,
+            _package_dir(),
+            "--tools-problem",
+            json.dumps(requirements),
+        ],
         env=_tools_environment(),
         capture_output=True,
         text=True,
@@ -91,7 +65,7 @@ def ensure_tools_python() -> Path:
     if check.returncode != 0 or check.stdout.strip():
         reason = check.stdout.strip() or check.stderr.strip()[-200:]
         log(f"installing the model tools into {venv} ({reason})")
-        _run_logged([str(python), "-m", "pip", "install", "-q", *_requirements()])
+        _run_logged([str(python), "-m", "pip", "install", "-q", *pip_arguments(requirements)])
     return python
 
 
@@ -111,13 +85,14 @@ def _package_dir() -> str:
 def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
     """Run one worker task, in this process when it has the tools, else in the tools venv."""
     request = json.dumps({"model_dir": str(model_dir), "params": params})
-    if tools_problem() is None:
+    problem = tools_problem(tool_requirements())
+    if problem is None:
         from et_llm.models.worker import run
 
         run(task, model_dir, params)
         return
     if os.environ.get(WORKER_ENV):
-        raise RuntimeError(f"the model tools environment is incomplete: {tools_problem()}")
+        raise RuntimeError(f"the model tools environment is incomplete: {problem}")
     python = ensure_tools_python()
     command = [str(python), "-c", _BOOTSTRAP, _package_dir(), task, request]
     # Beside what the step makes (a variant's folder), so variants keep their own logs.

@@ -142,10 +142,10 @@ def run(task: str, model_dir: Path, params: dict[str, Any]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["--tools-problem"]:  # asked by tool_env before it uses this environment
-        from et_llm.models.tool_env import tools_problem
+    if argv[:1] == ["--tools-problem"]:  # asked by tool_env before it uses this environment
+        from et_llm.models.tool_requirements import tools_problem
 
-        print(tools_problem() or "")
+        print(tools_problem(json.loads(argv[1])) or "")
         return 0
     task, request = argv[0], json.loads(argv[1])
     run(task, Path(request["model_dir"]), request["params"])
