@@ -128,7 +128,10 @@ class Session {
             const TokenCallback& token_callback, const StatsCallback& stats_callback);
   // Generation::next() ends at the next token, keeping what was generated
   // (stop()), or rolls the whole turn back with `reason` (a callback failed).
-  void stop() { stop_requested_.store(true, std::memory_order_relaxed); }
+  // A stop() from the moment a generate()/prefill() call begins (its grammar
+  // compiling, its prompt being checked) ends that turn; one while idle ends
+  // only a decode_one() loop and is forgotten by the next generate()/prefill().
+  void stop();
   void cancel(Error reason);
   // A turn in progress (a Generation not yet done) holds the session.
   bool is_busy() const { return busy_.load(); }
@@ -210,7 +213,13 @@ class Session {
   std::unique_ptr<TextDecoderRunner> decoder_;
   std::unique_ptr<MultimodalPrefiller> media_prefiller_;
 
+  // Marks the session busy and clears stop()/cancel() for the new turn under
+  // stop_mutex_, so a stop() that sees the turn begun is never cleared by it.
+  // False (nothing changed) when another turn holds the session.
+  bool begin_turn();
+
   std::atomic<bool> busy_{false};
+  std::mutex stop_mutex_;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> cancel_requested_{false};
   std::mutex cancel_mutex_;

@@ -14,6 +14,9 @@ class BusyGuard {
     bool expected = false;
     acquired_ = busy_.compare_exchange_strong(expected, true);
   }
+  // Takes over a busy flag the caller already set.
+  enum Adopt { kAdopt };
+  BusyGuard(std::atomic<bool>& busy, Adopt) : busy_(busy), acquired_(true) {}
   ~BusyGuard() {
     if (acquired_) {
       busy_.store(false);

@@ -15,30 +15,32 @@ namespace et_llm {
 Result<std::unique_ptr<Generation>> Session::start(const std::vector<MultimodalInput>& inputs,
                                                    const GenerationConfig& config,
                                                    const std::optional<std::string>& echo) {
-  ET_LLM_CHECK_OK(config.validate());
-  // Before anything runs: a grammar that does not compile is the caller's error.
-  ET_LLM_ASSIGN_OR_RETURN(std::shared_ptr<GrammarMatcher> grammar, compile_grammar(config));
-  bool expected = false;
-  if (!busy_.compare_exchange_strong(expected, true)) {
+  // The turn begins before anything else, so a stop() while the grammar
+  // compiles or the prompt is checked is kept.
+  if (!begin_turn()) {
     return detail::busy_error();
   }
   auto fail = [this](Error err) {
     busy_.store(false);
     return err;
   };
-  Error err = check_inputs(inputs);
+  Error err = config.validate();
+  if (!err.ok()) {
+    return fail(err);
+  }
+  // Before anything runs: a grammar that does not compile is the caller's error.
+  Result<std::shared_ptr<GrammarMatcher>> compiled = compile_grammar(config);
+  if (!compiled.ok()) {
+    return fail(compiled.error());
+  }
+  std::shared_ptr<GrammarMatcher> grammar = std::move(compiled).get();
+  err = check_inputs(inputs);
   if (!err.ok()) {
     return fail(err);
   }
   if (inputs.empty() && !pending_token_ && last_logits_.empty()) {
     return fail(Error(ErrorCode::InvalidArgument,
                       "the prompt is empty and nothing was prefilled to continue from"));
-  }
-  stop_requested_.store(false);
-  cancel_requested_.store(false);
-  {
-    std::lock_guard<std::mutex> lock(cancel_mutex_);
-    cancel_reason_.reset();
   }
   generated_.clear();
   generated_text_.clear();

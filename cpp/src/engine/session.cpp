@@ -159,6 +159,24 @@ bool Session::accepts_raw_audio() const {
          media_prefiller_->accepts_raw_audio();
 }
 
+void Session::stop() {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  stop_requested_.store(true);
+}
+
+bool Session::begin_turn() {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  bool expected = false;
+  if (!busy_.compare_exchange_strong(expected, true)) {
+    return false;
+  }
+  stop_requested_.store(false);
+  cancel_requested_.store(false);
+  std::lock_guard<std::mutex> cancel_lock(cancel_mutex_);
+  cancel_reason_.reset();
+  return true;
+}
+
 void Session::cancel(Error reason) {
   {
     std::lock_guard<std::mutex> lock(cancel_mutex_);
@@ -315,13 +333,11 @@ Error Session::feed(const std::vector<MultimodalInput>& inputs, size_t num_bos, 
 }
 
 Error Session::prefill_inputs(const std::vector<MultimodalInput>& inputs, size_t num_bos) {
-  BusyGuard guard(busy_);
-  if (!guard.acquired()) {
+  if (!begin_turn()) {
     return busy_error();
   }
+  BusyGuard guard(busy_, BusyGuard::kAdopt);
   ET_LLM_CHECK_OK(check_inputs(inputs));
-  stop_requested_.store(false);
-  cancel_requested_.store(false);
   Snapshot snapshot = take_snapshot();
   bool stopped = false;
   Error err = feed(inputs, num_bos, &stopped, nullptr);
