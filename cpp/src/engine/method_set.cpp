@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "platform/runtime_checks.h"
 #include "platform/thread_pool_use.h"
 
 namespace et_llm::detail {
@@ -107,8 +108,10 @@ Error MethodSet::load_method(const std::string& name) {
       Span<Span<uint8_t>>(loaded->spans.data(), loaded->spans.size()));
   loaded->memory_manager = std::make_unique<MemoryManager>(
       &loaded->method_allocator, loaded->planned.get(), &loaded->temp_allocator);
-  auto method = program_->load_method(name.c_str(), loaded->memory_manager.get(), nullptr,
-                                      data_map_, backend_options_);
+  auto method = guard_runtime_checks([&] {
+    return program_->load_method(name.c_str(), loaded->memory_manager.get(), nullptr, data_map_,
+                                 backend_options_);
+  });
   if (!method.ok()) {
     return method.error();
   }
@@ -119,6 +122,11 @@ Error MethodSet::load_method(const std::string& name) {
 
 Result<std::vector<EValue>> MethodSet::execute(const std::string& name,
                                                const std::vector<EValue>& inputs) {
+  return guard_runtime_checks([&] { return execute_unguarded(name, inputs); });
+}
+
+Result<std::vector<EValue>> MethodSet::execute_unguarded(const std::string& name,
+                                                         const std::vector<EValue>& inputs) {
   Error err = load_method(name);
   if (err != Error::Ok) {
     return err;

@@ -49,6 +49,9 @@ class MethodSet {
  private:
   struct LoadedMethod;
 
+  executorch::runtime::Result<std::vector<executorch::runtime::EValue>> execute_unguarded(
+      const std::string& name, const std::vector<executorch::runtime::EValue>& inputs);
+
   std::shared_ptr<executorch::runtime::Program> program_;
   const executorch::runtime::NamedDataMap* data_map_;
   const executorch::runtime::LoadBackendOptionsMap* backend_options_;

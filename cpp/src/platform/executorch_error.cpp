@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "platform/runtime_checks.h"
+
 namespace et_llm::detail {
 
 Error from_executorch(executorch::runtime::Error error, ErrorCode code, const std::string& what) {
@@ -19,6 +21,9 @@ Error from_executorch(executorch::runtime::Error error, ErrorCode code, const st
       break;
     case Error::InvalidProgram:
       reason = "invalid program";
+      if (std::string check = take_runtime_check_message(); !check.empty()) {
+        reason += " (a runtime check failed: " + check + ")";
+      }
       break;
     case Error::InvalidArgument:
       reason = "invalid argument";

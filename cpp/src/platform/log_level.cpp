@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "platform/runtime_checks.h"
+
 namespace et_llm {
 
 namespace {
@@ -41,6 +43,9 @@ LogLevel to_level(et_pal_log_level_t level) {
 
 void emit(et_timestamp_t, et_pal_log_level_t level, const char* filename, const char*, size_t line,
           const char* message, size_t length) {
+  if (level == kFatal) {
+    detail::remember_runtime_check_message(message, length);
+  }
   if (to_level(level) < current_level().load(std::memory_order_relaxed)) {
     return;
   }
@@ -61,7 +66,10 @@ LogLevel log_level() { return current_level().load(std::memory_order_relaxed); }
 void install_runtime_log_filter() {
   static std::once_flag once;
   std::call_once(once, [] {
-    executorch::runtime::register_pal(executorch::runtime::PalImpl::create(&emit, __FILE__));
+    // The one registration (the runtime logs an error on a second): the log
+    // filter and the handler of failed runtime checks (runtime_checks.h).
+    executorch::runtime::register_pal(executorch::runtime::PalImpl::create(
+        nullptr, &detail::abort_or_throw, nullptr, nullptr, &emit, nullptr, nullptr, __FILE__));
   });
 }
 

@@ -1,6 +1,7 @@
 #include "et_llm/llm_metadata.h"
 
 #include "platform/executorch_error.h"
+#include "platform/runtime_checks.h"
 
 namespace et_llm {
 
@@ -12,7 +13,7 @@ std::optional<std::vector<double>> read_constant_method(executorch::extension::M
   if (!meta.ok() || meta->num_inputs() != 0) {
     return std::nullopt;
   }
-  auto outputs = module.execute(name);
+  auto outputs = detail::guard_runtime_checks([&] { return module.execute(name); });
   if (!outputs.ok()) {
     return std::nullopt;
   }

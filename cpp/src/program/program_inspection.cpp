@@ -11,6 +11,7 @@
 #include "et_llm/llm_metadata.h"
 #include "et_llm/llm_runner_helpers.h"
 #include "platform/executorch_error.h"
+#include "platform/runtime_checks.h"
 #include "program_rewrite/program_rewrites.h"
 #include "program_rewrite/rewriting_data_loader.h"
 
@@ -149,7 +150,7 @@ void describe_signature(const MethodMeta& meta, MethodSpec& spec) {
 // Shape dynamism is recorded on the method's tensors, not in MethodMeta: load
 // the method and read it from its input and output values.
 void read_dynamism(Module& module, MethodSpec& spec) {
-  auto error = module.load_method(spec.name);
+  auto error = detail::guard_runtime_checks([&] { return module.load_method(spec.name); });
   if (error != executorch::runtime::Error::Ok) {
     spec.load_error = detail::from_executorch(error, ErrorCode::InvalidProgram,
                                               "cannot load method '" + spec.name + "'")

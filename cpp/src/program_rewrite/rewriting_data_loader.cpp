@@ -6,6 +6,7 @@
 
 #include "kernels/rewrite_kernels.h"
 #include "program_rewrite/kernel_substitution.h"
+#include "program_rewrite/program_checks.h"
 #include "program_rewrite/program_rewrites.h"
 
 namespace et_llm::program_rewrite {
@@ -19,20 +20,6 @@ using executorch::runtime::Result;
 constexpr size_t kMaxRewrittenBytes = size_t{64} << 20;
 
 void free_copy(void* /*context*/, void* data, size_t /*size*/) { std::free(data); }
-
-// Kernel calls name an operator by index; the 1.5 runtime logs an index out of
-// range and runs a null kernel, so such a (corrupt) program is refused here.
-bool operator_indices_valid(const std::vector<Plan>& plans) {
-  for (const Plan& plan : plans) {
-    for (const Instruction& in : plan.instructions) {
-      if (in.kind == InstructionKind::Kernel &&
-          (in.op_index < 0 || static_cast<size_t>(in.op_index) >= plan.operators.size())) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
 
 // A rewrite is kept when et_llm's kernels for its patched calls are registered.
 bool register_kernels(const Rewrite& rewrite) {
@@ -61,7 +48,8 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
   const auto* data = static_cast<const uint8_t*>(loaded->data());
   auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
-  if (!operator_indices_valid(*plans)) {
+  // Indices first: the kind check reads the values they name.
+  if (!indices_valid(*plans) || !argument_kinds_consistent(*plans)) {
     loaded->Free();
     return executorch::runtime::Error::InvalidProgram;
   }

@@ -9,6 +9,7 @@
 #include "et_llm/engine.h"
 #include "et_llm/log_level.h"
 #include "platform/executorch_error.h"
+#include "platform/runtime_checks.h"
 #include "program_rewrite/rewriting_data_loader.h"
 
 namespace et_llm {
@@ -74,7 +75,9 @@ Result<std::unique_ptr<Module>> load_module(const std::string& model_path,
   // InternalConsistency checks the flatbuffer's offsets and sizes before the
   // runtime follows them: a corrupt file is an error, not a crash (upstream's
   // Python runtime does the same).
-  auto err = module->load(executorch::runtime::Program::Verification::InternalConsistency);
+  auto err = detail::guard_runtime_checks([&] {
+    return module->load(executorch::runtime::Program::Verification::InternalConsistency);
+  });
   if (err != executorch::runtime::Error::Ok) {
     return detail::from_executorch(err, ErrorCode::InvalidProgram,
                                    "cannot load " + model_path + " as an ExecuTorch program");

@@ -1,0 +1,25 @@
+// Load-time checks of a program's plans that the runtime's flatbuffer
+// verification cannot make: indices that point past their tables, and kernel
+// arguments whose kind differs between calls of the same operator. The 1.5
+// runtime trusts both and aborts (ET_CHECK) or runs a null kernel on them, so
+// a corrupt file that passes verification is refused here instead.
+#pragma once
+
+#include <vector>
+
+#include "program_rewrite/program_model.h"
+
+namespace et_llm::program_rewrite {
+
+// Kernel calls name existing operators; inputs, outputs, instruction
+// arguments and list items name existing values.
+bool indices_valid(const std::vector<Plan>& plans);
+
+// Each argument position of an operator holds the same kind of value in every
+// call with that many arguments (None matches anything; Int, Double and Bool
+// are one kind, as a Scalar argument takes any of them). The schema fixes an
+// argument's kind, so a call that differs names a wrong value. Tensor lists
+// hold tensors (or None, when optional).
+bool argument_kinds_consistent(const std::vector<Plan>& plans);
+
+}  // namespace et_llm::program_rewrite
