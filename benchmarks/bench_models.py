@@ -1,4 +1,4 @@
-"""The speed comparison of issue 7 in one command: et_llm vs upstream ExecuTorch's runner on
+"""The whole speed comparison in one command: et_llm vs upstream ExecuTorch's runner on
 the same `.pte` files and llama.cpp on the same weights' GGUF, alternating in one run.
 
 Files: Gemma 3 270M fp32 and 8da4w (both calling the llama:: custom ops, served by et_llm's

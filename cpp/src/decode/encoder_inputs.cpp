@@ -131,7 +131,7 @@ Result<EncoderInput> image_input(const Image& image, const TensorInfo& declared,
                    " tensor; et_llm feeds images as [C,H,W], [H,W,C] or with a batch dim of 1, "
                    "uint8 or floating point");
   const size_t off = sizes.size() - 3;
-  // PTE_CONVENTIONS says CHW; a tensor that can only be read as HWC is HWC.
+  // CHW is the convention (docs/multimodal_conventions.md); a tensor only HWC fits is HWC.
   const bool dst_chw = is_channel_count(sizes[off]) || !is_channel_count(sizes[off + 2]);
   const SizesType c = dst_chw ? sizes[off] : sizes[off + 2];
   const SizesType h = dst_chw ? sizes[off + 1] : sizes[off];

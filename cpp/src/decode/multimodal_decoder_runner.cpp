@@ -41,7 +41,7 @@ Error MultimodalDecoderRunner::load() {
   for (const char* method : {kTokenEmbeddingMethod, kTextDecoderMethod}) {
     ET_LLM_CHECK(names->count(method), InvalidProgram,
                  std::string("not a multimodal program: it has no '") + method +
-                     "' method (PTE_CONVENTIONS: token_embedding + text_decoder)");
+                     "' method (a multimodal program has token_embedding and text_decoder)");
     auto err = methods_->load_method(method);
     if (err != executorch::runtime::Error::Ok) {
       return detail::from_executorch(err, ErrorCode::InvalidProgram,

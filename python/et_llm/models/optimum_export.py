@@ -2,8 +2,8 @@
 
 This is what `optimum-cli export executorch --task text-generation --recipe xnnpack` does, called
 in-process so the program's metadata methods can be completed first: optimum writes
-`get_eos_id` and no `get_eos_ids` / `get_max_context_len`, which et_llm's conventions
-(../PTE_CONVENTIONS) read.
+`get_eos_id` and no `get_eos_ids` / `get_max_context_len`, which et_llm reads
+(docs/program_conventions.md).
 """
 
 from __future__ import annotations

@@ -41,8 +41,8 @@ def pending_steps(model_dir: Path, steps: Sequence[Step]) -> list[tuple[Step, st
     return pending
 
 
-# The metadata methods every prepared .pte carries (../PTE_CONVENTIONS): checked with et_llm's
-# own reader after each export, so a tool that stops writing one is caught at preparation.
+# The metadata methods every prepared .pte carries (docs/program_conventions.md), checked with
+# et_llm's own reader after each export: a tool that stops writing one is caught at preparation.
 REQUIRED_METADATA = (
     "get_max_seq_len",
     "get_max_context_len",

@@ -63,7 +63,7 @@ GEMMA3_270M = ModelRecipe(
                     "bos_id": 2,
                     "eos_id": 1,
                 },
-                # The multi-space piece other readers get wrong (FACTS.md).
+                # The multi-space piece other readers get wrong (docs/tokenizer_notes.md).
                 "known_encodings": {"  leading": [138, 26016]},
             },
         ),
