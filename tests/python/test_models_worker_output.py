@@ -55,3 +55,16 @@ def test_a_failed_step_shows_the_end_of_its_log(
     assert code == 3
     assert "FutureWarning" in err, "the log's last lines explain the failure"
     assert f"export failed; its whole log: {log_path}" in err
+
+
+def test_a_failed_step_shows_its_exception_without_the_frames(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    log_path = tmp_path / "logs" / "export.log"
+    failing = "def write():\n    raise OSError(28, 'No space left on device')\nwrite()\n"
+    code = worker_output.run_logged([sys.executable, "-c", failing], {}, "export", log_path)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "OSError: [Errno 28] No space left on device" in err
+    assert "Traceback" not in err and "in write" not in err
+    assert "Traceback" in log_path.read_text(), "the log keeps the frames"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,18 @@ def models_root() -> Path:
 def tools_venv_dir() -> Path:
     explicit = os.environ.get("ET_LLM_MODEL_TOOLS_VENV")
     return Path(explicit).expanduser() if explicit else cache_root() / "model-tools-venv"
+
+
+def space_note(path: Path) -> str:
+    """ ", and only 12 MB are free in <folder>" when a failure there may be a full disk."""
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    return f", and only {free >> 20} MB are free in {folder}" if free < 1 << 30 else ""
 
 
 def sha256_of(path: Path) -> str:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from et_llm.models.cache import tools_venv_dir
+from et_llm.models.cache import space_note, tools_venv_dir
 from et_llm.models.log import log
 from et_llm.models.tool_requirements import pip_arguments, tool_requirements, tools_problem
 from et_llm.models.worker_output import run_logged
@@ -36,7 +36,10 @@ _BOOTSTRAP = (
 
 def _run_logged(command: list[str]) -> None:
     log("$ " + " ".join(command))
-    subprocess.run(command, check=True, stdout=sys.stderr)
+    done = subprocess.run(command, check=False, stdout=sys.stderr)
+    if done.returncode != 0:
+        note = space_note(tools_venv_dir())
+        raise RuntimeError(f"`{' '.join(command)}` failed (exit code {done.returncode}){note}")
 
 
 def ensure_tools_python() -> Path:
@@ -101,4 +104,7 @@ def run_task(task: str, model_dir: Path, params: dict[str, Any]) -> None:
     log_path = folder / f"{task}.log"
     code = run_logged(command, _tools_environment(), task, log_path)
     if code != 0:
-        raise RuntimeError(f"model step '{task}' failed (exit code {code}); its log: {log_path}")
+        note = space_note(folder)
+        raise RuntimeError(
+            f"model step '{task}' failed (exit code {code}){note}; its log: {log_path}"
+        )

@@ -63,6 +63,22 @@ def run_logged(command: list[str], env: dict[str, str], task: str, log_path: Pat
             done.set()
             beat.join()
     if code != 0:
-        sys.stderr.write("".join(tail))
+        sys.stderr.write("".join(without_tracebacks(list(tail))))
         log(f"{task} failed; its whole log: {log_path}")
     return code
+
+
+def without_tracebacks(lines: list[str]) -> list[str]:
+    """The lines with each Python traceback cut to its last line (the exception): what went
+    wrong, without the frames a user cannot act on (the log keeps them)."""
+    kept: list[str] = []
+    in_traceback = False
+    for line in lines:
+        if line.startswith("Traceback (most recent call last):"):
+            in_traceback = True
+        elif in_traceback and not line.startswith((" ", "\t")):
+            in_traceback = False
+            kept.append(line)
+        elif not in_traceback:
+            kept.append(line)
+    return kept
