@@ -80,6 +80,13 @@ Error copy_out(const std::string& text, char* buffer, size_t capacity, size_t* s
   return Error();
 }
 
+void point_out(const std::string& value, const char** text, size_t* size) {
+  *text = value.c_str();
+  if (size != nullptr) {
+    *size = value.size();
+  }
+}
+
 }  // namespace et_llm::c_api
 
 extern "C" const char* et_llm_last_error_message(void) { return et_llm::c_api::last_message; }

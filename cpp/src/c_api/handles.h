@@ -135,6 +135,8 @@ Error check_out(const void* out, const char* name);
 // `text` into the caller's buffer, as snprintf does; `*size` = its full length.
 Error copy_out(const std::string& text, char* buffer, size_t capacity, size_t* size);
 Error check_string(const char* text, const char* name);
+// Points `*text` at a string the handle owns; `*size` (optional) = its length.
+void point_out(const std::string& value, const char** text, size_t* size);
 
 // Keeps `error`'s message for et_llm_last_error_message() and returns its code.
 et_llm_status finish(const Error& error);

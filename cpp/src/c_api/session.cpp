@@ -9,8 +9,21 @@ using et_llm::c_api::check_string;
 using et_llm::c_api::config_or_default;
 using et_llm::c_api::guarded;
 using et_llm::c_api::inputs_of;
+using et_llm::c_api::point_out;
 
 namespace {
+
+// The finish reason of a session's or a generation's last turn.
+template <typename Handle, typename Owner>
+et_llm_status finish_reason_of(const Handle* handle, Owner Handle::* owner,
+                               et_llm_finish_reason* out) {
+  return guarded([&]() -> Error {
+    ET_LLM_CHECK_OK(check(handle));
+    ET_LLM_CHECK_OK(check_out(out, "out"));
+    *out = et_llm::c_api::finish_reason((handle->*owner)->finish_reason());
+    return Error();
+  });
+}
 
 et_llm::Result<std::vector<et_llm::TokenId>> token_vector(const uint64_t* tokens, size_t count) {
   ET_LLM_CHECK(count == 0 || tokens != nullptr, InvalidArgument, "tokens must not be NULL");
@@ -169,23 +182,14 @@ et_llm_status et_llm_session_generated_text(const et_llm_session* session, const
   return guarded([&]() -> Error {
     ET_LLM_CHECK_OK(check(session));
     ET_LLM_CHECK_OK(check_out(text, "text"));
-    const auto& generated = session->session->generated_text();
-    *text = generated.c_str();
-    if (size != nullptr) {
-      *size = generated.size();
-    }
+    point_out(session->session->generated_text(), text, size);
     return Error();
   });
 }
 
 et_llm_status et_llm_session_finish_reason(const et_llm_session* session,
                                            et_llm_finish_reason* out) {
-  return guarded([&]() -> Error {
-    ET_LLM_CHECK_OK(check(session));
-    ET_LLM_CHECK_OK(check_out(out, "out"));
-    *out = et_llm::c_api::finish_reason(session->session->finish_reason());
-    return Error();
-  });
+  return finish_reason_of(session, &et_llm_session::session, out);
 }
 
 et_llm_status et_llm_session_get_stats(const et_llm_session* session, et_llm_stats* stats) {
@@ -227,10 +231,7 @@ et_llm_status et_llm_generation_next(et_llm_generation* generation, const char**
     ET_LLM_CHECK_OK(check_out(done, "done"));
     ET_LLM_CHECK(!generation->generation->done(), InvalidState, "the generation is done");
     ET_LLM_ASSIGN_OR_RETURN(generation->piece, generation->generation->next());
-    *piece = generation->piece.c_str();
-    if (size != nullptr) {
-      *size = generation->piece.size();
-    }
+    point_out(generation->piece, piece, size);
     *done = generation->generation->done();
     return Error();
   });
@@ -238,12 +239,7 @@ et_llm_status et_llm_generation_next(et_llm_generation* generation, const char**
 
 et_llm_status et_llm_generation_finish_reason(const et_llm_generation* generation,
                                               et_llm_finish_reason* out) {
-  return guarded([&]() -> Error {
-    ET_LLM_CHECK_OK(check(generation));
-    ET_LLM_CHECK_OK(check_out(out, "out"));
-    *out = et_llm::c_api::finish_reason(generation->generation->finish_reason());
-    return Error();
-  });
+  return finish_reason_of(generation, &et_llm_generation::generation, out);
 }
 
 et_llm_status et_llm_generation_free(et_llm_generation* generation) {
