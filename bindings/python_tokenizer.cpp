@@ -9,7 +9,8 @@
 // str cannot give for a token holding part of a character. So decode_token:
 //  - special and added tokens: decode([token]) (their content);
 //  - byte-level vocabularies (GPT-2 style, detected by how "é" is spelled):
-//    the token's piece mapped back through GPT-2's byte-to-character table;
+//    the token's piece mapped back through GPT-2's byte-to-character table
+//    (the core tokenizers', et_llm/byte_level.h);
 //  - byte-fallback pieces "<0xAB>": that byte;
 //  - any other token: decode([prev, token]) minus decode([prev]), so that
 //    context rules (a word-start space) apply; at the start of the text (prev
@@ -20,43 +21,16 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "bindings.h"
+#include "et_llm/byte_level.h"
 #include "et_llm/tokenizer.h"
 
 namespace et_llm::python {
 
 namespace {
-
-// GPT-2's byte <-> printable character table: code point -> byte.
-const std::unordered_map<uint32_t, uint8_t>& byte_of_character() {
-  static const std::unordered_map<uint32_t, uint8_t> table = [] {
-    std::unordered_map<uint32_t, uint8_t> map;
-    uint32_t next_unprintable = 256;
-    for (uint32_t byte = 0; byte < 256; ++byte) {
-      const bool printable = (byte >= '!' && byte <= '~') || (byte >= 0xA1 && byte <= 0xAC) ||
-                             (byte >= 0xAE && byte <= 0xFF);
-      map[printable ? byte : next_unprintable++] = static_cast<uint8_t>(byte);
-    }
-    return map;
-  }();
-  return table;
-}
-
-// The bytes a byte-level piece spells, or std::nullopt when it is not one.
-std::optional<std::string> bytes_of_byte_level_piece(const std::u32string& piece) {
-  const auto& table = byte_of_character();
-  std::string bytes;
-  for (char32_t c : piece) {
-    auto it = table.find(static_cast<uint32_t>(c));
-    if (it == table.end()) return std::nullopt;
-    bytes.push_back(static_cast<char>(it->second));
-  }
-  return bytes;
-}
 
 std::optional<uint8_t> byte_of_fallback_piece(const std::string& piece) {
   if (piece.size() != 6 || piece.compare(0, 3, "<0x") != 0 || piece[5] != '>') return std::nullopt;
@@ -159,7 +133,7 @@ class PythonTokenizer : public Tokenizer {
         py::object piece = id_to_token_(token);
         if (!piece.is_none()) {
           if (byte_level_) {
-            if (auto bytes = bytes_of_byte_level_piece(piece.cast<std::u32string>())) return *bytes;
+            if (auto bytes = byte_level_bytes(piece.cast<std::string>())) return *bytes;
           } else if (auto byte = byte_of_fallback_piece(piece.cast<std::string>())) {
             return std::string(1, static_cast<char>(*byte));
           }

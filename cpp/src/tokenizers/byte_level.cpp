@@ -1,5 +1,7 @@
 #include "tokenizers/byte_level.h"
 
+#include "et_llm/byte_level.h"
+
 namespace et_llm::detail {
 
 const ByteLevelTable& ByteLevelTable::instance() {
@@ -66,3 +68,15 @@ bool ByteLevelTable::decode(std::string_view piece, std::string& out) const {
 }
 
 }  // namespace et_llm::detail
+
+namespace et_llm {
+
+std::optional<std::string> byte_level_bytes(std::string_view piece) {
+  std::string bytes;
+  if (!detail::ByteLevelTable::instance().decode(piece, bytes)) {
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+}  // namespace et_llm
