@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
 #include "bindings.h"
 #include "et_llm/session.h"
@@ -31,6 +32,16 @@ class CallbackBridge {
     return [this](const Stats& stats) { call([&] { stats_callback_(stats); }); };
   }
 
+  // without_gil(f), then a callback's exception re-raised, then unwrap(): f's
+  // value, or its Error raised.
+  template <typename F>
+  auto call_without_gil(F&& f) {
+    auto result = without_gil(std::forward<F>(f));
+    rethrow();
+    return unwrap(std::move(result));
+  }
+
+ private:
   // Re-raises a callback's exception, if any (with the GIL held).
   void rethrow() {
     if (error_) {
@@ -40,7 +51,6 @@ class CallbackBridge {
     }
   }
 
- private:
   template <typename F>
   void call(F&& f) {
     py::gil_scoped_acquire gil;

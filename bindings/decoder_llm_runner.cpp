@@ -6,10 +6,15 @@
 
 #include "bindings.h"
 #include "callback_bridge.h"
+#include "runner_bindings.h"
 
 namespace et_llm::python {
 
 namespace {
+
+// Token ids ([T] or [1, T]: a list, tuple or numpy array) or a prompt.
+using InputIds = py::typing::Union<py::str, typed::ArrayLike>;
+using EosTokenIds = py::typing::Optional<py::typing::Union<py::int_, typed::Sequence<py::int_>>>;
 
 std::optional<std::vector<int64_t>> eos_ids_from(const py::object& eos_token_id) {
   if (eos_token_id.is_none()) {
@@ -57,30 +62,24 @@ void bind_decoder_llm_runner(py::module_& m) {
                                "HF-like runner: generate(input_ids or prompt, ...).")
       .def_static(
           "load",
-          [](const py::object& model_path, const py::object& tokenizer,
-             std::shared_ptr<IIOManager> io_manager, std::optional<py::object> data_path) {
-            const std::string model = path_from(model_path);
-            std::optional<std::string> data;
-            if (data_path && !data_path->is_none()) {
-              data = path_from(*data_path);
-            }
-            std::shared_ptr<Tokenizer> tok = tokenizer_from(tokenizer);
-            Result<std::unique_ptr<DecoderLLMRunner>> runner = Error();
-            {
-              py::gil_scoped_release release;
-              runner = DecoderLLMRunner::load(model, tok, io_manager, data);
-            }
-            return unwrap(std::move(runner));
+          [](const typed::Path& model_path, const typed::TokenizerSource& tokenizer,
+             std::optional<std::shared_ptr<IIOManager>> io_manager,
+             const typed::OptionalPath& data_path) {
+            const RunnerFiles files = runner_files(model_path, tokenizer, data_path);
+            return call_without_gil([&] {
+              return DecoderLLMRunner::load(files.model, files.tokenizer,
+                                            io_manager.value_or(nullptr), files.data);
+            });
           },
-          py::arg("model_path"), py::arg("tokenizer"), py::arg("io_manager") = nullptr,
+          py::arg("model_path"), py::arg("tokenizer"), py::arg("io_manager") = py::none(),
           py::arg("data_path") = py::none())
       .def(
           "generate",
-          [](DecoderLLMRunner& self, const py::object& input, int32_t max_new_tokens,
-             float temperature, bool do_sample, const py::object& eos_token_id,
-             const py::object& streamer, int64_t seed) {
+          [](DecoderLLMRunner& self, const InputIds& input, const typed::Int& max_new_tokens,
+             float temperature, bool do_sample, const EosTokenIds& eos_token_id,
+             const typed::TokenCallback& streamer, int64_t seed) {
             DecoderGenerateOptions options;
-            options.max_new_tokens = max_new_tokens;
+            options.max_new_tokens = int32_from(max_new_tokens, "max_new_tokens");
             options.temperature = temperature;
             options.do_sample = do_sample;
             options.eos_token_id = eos_ids_from(eos_token_id);
@@ -88,13 +87,7 @@ void bind_decoder_llm_runner(py::module_& m) {
             const auto request = input_from(input);
             CallbackBridge bridge(self.runner().session(), streamer, py::none());
             options.streamer = bridge.token();
-            Result<DecoderGenerateOutput> output = Error();
-            {
-              py::gil_scoped_release release;
-              output = self.generate(request, options);
-            }
-            bridge.rethrow();
-            return unwrap(std::move(output));
+            return bridge.call_without_gil([&] { return self.generate(request, options); });
           },
           py::arg("input_ids"), py::kw_only(), py::arg("max_new_tokens") = 20,
           py::arg("temperature") = 1.0f, py::arg("do_sample") = false,

@@ -11,6 +11,7 @@
 
 #include "bindings.h"
 #include "et_llm/session.h"
+#include "runner_bindings.h"
 
 namespace et_llm::python {
 
@@ -66,27 +67,18 @@ void bind_engine(py::module_& m) {
   py::class_<PyEngine, std::shared_ptr<PyEngine>>(
       m, "Engine",
       "A loaded model (program, tokenizer, metadata) shared by many Sessions; thread-safe.")
-      .def(py::init([](const py::object& model_path, const py::object& tokenizer_path,
-                       std::optional<py::object> data_path, py::object io_manager,
+      .def(py::init([](const typed::Path& model_path, const typed::TokenizerSource& tokenizer_path,
+                       const typed::OptionalPath& data_path, typed::IoManagerSource io_manager,
                        std::optional<size_t> num_threads,
-                       std::optional<py::object> audio_preprocessor_path) {
-             auto tokenizer = tokenizer_from(tokenizer_path);
+                       const typed::OptionalPath& audio_preprocessor_path) {
+             const RunnerFiles files = runner_files(model_path, tokenizer_path, data_path);
              EngineOptions options;
-             if (data_path && !data_path->is_none()) {
-               options.data_path = path_from(*data_path);
-             }
-             if (audio_preprocessor_path && !audio_preprocessor_path->is_none()) {
-               options.audio_preprocessor_path = path_from(*audio_preprocessor_path);
-             }
+             options.data_path = files.data;
+             options.audio_preprocessor_path = optional_path_from(audio_preprocessor_path);
              options.num_threads = num_threads.value_or(0);
-             const std::string model = path_from(model_path);
-             Result<std::shared_ptr<Engine>> engine = Error();
-             {
-               py::gil_scoped_release release;
-               engine = Engine::create(model, tokenizer, options);
-             }
              auto self = std::make_shared<PyEngine>();
-             self->engine = unwrap(std::move(engine));
+             self->engine = call_without_gil(
+                 [&] { return Engine::create(files.model, files.tokenizer, options); });
              self->io_manager = std::move(io_manager);
              return self;
            }),
@@ -95,14 +87,10 @@ void bind_engine(py::module_& m) {
            py::arg("audio_preprocessor_path") = py::none())
       .def(
           "create_session",
-          [](PyEngine& self, const py::object& io_manager) {
+          [](PyEngine& self, const py::typing::Optional<IIOManager>& io_manager) {
             std::shared_ptr<IIOManager> manager = manager_for_session(self, io_manager);
-            Result<std::unique_ptr<Session>> session = Error();
-            {
-              py::gil_scoped_release release;
-              session = self.engine->create_session(manager);
-            }
-            return std::shared_ptr<Session>(unwrap(std::move(session)));
+            return std::shared_ptr<Session>(
+                call_without_gil([&] { return self.engine->create_session(manager); }));
           },
           py::arg("io_manager") = py::none(), "A new, empty conversation on this engine's weights.")
       .def("serving_capacity", [](const PyEngine& self) { return self.engine->serving_capacity(); })

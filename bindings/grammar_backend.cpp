@@ -8,10 +8,15 @@
 
 #include "bindings.h"
 #include "et_llm/grammar.h"
+#include "python_reference.h"
 
 namespace et_llm::python {
 
 namespace {
+
+// compile(grammar_type, grammar, tokenizer, eos_ids, vocab_size) -> matcher
+using CompileFunction = py::typing::Optional<py::typing::Callable<typed::Any(
+    py::str, py::str, Tokenizer, py::typing::List<py::int_>, py::int_)>>;
 
 Error error_from(py::error_already_set& e, const std::string& what) {
   ErrorCode code = ErrorCode::CallbackFailed;
@@ -40,68 +45,57 @@ auto with_gil(const std::string& what, F&& body) -> decltype(body()) {
 
 class PyGrammarMatcher : public GrammarMatcher {
  public:
+  // Generations end on threads that may not hold the GIL (PythonReference).
   explicit PyGrammarMatcher(py::object matcher) : matcher_(std::move(matcher)) {}
-  // Generations end on threads that may not hold the GIL.
-  ~PyGrammarMatcher() override {
-    py::gil_scoped_acquire gil;
-    matcher_ = py::object();
-  }
 
   Error fill_mask(uint32_t* words, size_t num_words) override {
     return with_gil("the grammar's mask", [&]() -> Error {
-      matcher_.attr("fill_mask")(reinterpret_cast<uintptr_t>(words), num_words);
+      matcher_.get().attr("fill_mask")(reinterpret_cast<uintptr_t>(words), num_words);
       return Error();
     });
   }
 
   Error accept(TokenId token) override {
     return with_gil("the grammar, taking a token", [&]() -> Error {
-      matcher_.attr("accept")(token);
+      matcher_.get().attr("accept")(token);
       return Error();
     });
   }
 
   Result<std::vector<TokenId>> forced_tokens() override {
     return with_gil("the grammar's forced tokens", [&]() -> Result<std::vector<TokenId>> {
-      return matcher_.attr("forced_tokens")().cast<std::vector<TokenId>>();
+      return matcher_.get().attr("forced_tokens")().cast<std::vector<TokenId>>();
     });
   }
 
   bool is_stopped() override {
     py::gil_scoped_acquire gil;
     try {
-      return matcher_.attr("is_stopped")().cast<bool>();
+      return matcher_.get().attr("is_stopped")().cast<bool>();
     } catch (py::error_already_set&) {
       return true;  // a broken matcher ends the output rather than looping
     }
   }
 
  private:
-  py::object matcher_;
+  PythonReference matcher_;
 };
 
 class PyGrammarBackend : public GrammarBackend {
  public:
+  // Dropped at exit too, possibly after Python (PythonReference).
   explicit PyGrammarBackend(py::object compile) : compile_(std::move(compile)) {}
-  ~PyGrammarBackend() override {
-    if (!Py_IsInitialized()) {
-      compile_.release();  // the process is exiting after Python: nothing to free
-      return;
-    }
-    py::gil_scoped_acquire gil;
-    compile_ = py::object();
-  }
 
   Result<std::unique_ptr<GrammarMatcher>> compile(const GrammarRequest& request) override {
     return with_gil("the grammar", [&]() -> Result<std::unique_ptr<GrammarMatcher>> {
-      py::object matcher = compile_(request.grammar_type, request.grammar, request.tokenizer,
-                                    request.eos_ids, request.vocab_size);
+      py::object matcher = compile_.get()(request.grammar_type, request.grammar, request.tokenizer,
+                                          request.eos_ids, request.vocab_size);
       return std::unique_ptr<GrammarMatcher>(new PyGrammarMatcher(std::move(matcher)));
     });
   }
 
  private:
-  py::object compile_;
+  PythonReference compile_;
 };
 
 }  // namespace
@@ -109,7 +103,7 @@ class PyGrammarBackend : public GrammarBackend {
 void bind_grammar_backend(py::module_& m) {
   m.def(
       "set_grammar_backend",
-      [](const py::object& compile) {
+      [](const CompileFunction& compile) {
         if (compile.is_none()) {
           set_grammar_backend(nullptr);
           return;

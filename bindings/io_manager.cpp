@@ -83,7 +83,12 @@ py::array tensor_view(const executorch::aten::Tensor& tensor) {
   return view(tensor.const_data_ptr(), numpy_dtype(tensor.scalar_type()), shape);
 }
 
-py::dict method_signature(executorch::extension::Module& module, const std::string& method) {
+// {'inputs': [{'shape', 'dtype'} or None per input], 'outputs': [...]}
+using MethodSignature =
+    py::typing::Dict<py::str,
+                     py::typing::List<py::typing::Optional<py::typing::Dict<py::str, typed::Any>>>>;
+
+MethodSignature method_signature(executorch::extension::Module& module, const std::string& method) {
   auto meta = module.method_meta(method);
   if (!meta.ok()) {
     throw_error(Error(ErrorCode::NotFound, "no method '" + method + "'"));
@@ -103,7 +108,7 @@ py::dict method_signature(executorch::extension::Module& module, const std::stri
     auto info = meta->output_tensor_meta(i);
     outputs.append(info.ok() ? py::object(describe(*info)) : py::none());
   }
-  py::dict signature;
+  MethodSignature signature;
   signature["inputs"] = inputs;
   signature["outputs"] = outputs;
   return signature;

@@ -7,8 +7,8 @@
 
 namespace et_llm::python {
 
-py::dict metadata_dict(const LlmMetadata& metadata) {
-  py::dict dict;
+typed::Metadata metadata_dict(const LlmMetadata& metadata) {
+  typed::Metadata dict;
   for (const auto& [name, value] : metadata.to_map()) {
     dict[py::str(name)] = value;
   }

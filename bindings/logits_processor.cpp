@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "logits_processor_bridge.h"
+#include "python_reference.h"
 
 namespace et_llm::python {
 
@@ -17,12 +18,8 @@ namespace {
 
 class PyLogitsProcessor : public LogitsProcessor {
  public:
+  // Configs are copied and dropped on threads that do not hold the GIL (PythonReference).
   explicit PyLogitsProcessor(py::object callable) : callable_(std::move(callable)) {}
-  // Configs are copied and dropped on threads that do not hold the GIL.
-  ~PyLogitsProcessor() override {
-    py::gil_scoped_acquire gil;
-    callable_ = py::object();
-  }
 
   Error process(const std::vector<TokenId>& tokens, float* logits, size_t vocab) override {
     py::gil_scoped_acquire gil;
@@ -34,7 +31,7 @@ class PyLogitsProcessor : public LogitsProcessor {
       ids.attr("setflags")(py::arg("write") = false);
       py::array_t<float> scores({py::ssize_t{1}, static_cast<py::ssize_t>(vocab)}, logits,
                                 py::capsule(logits, [](void*) {}));
-      py::object result = callable_(ids, scores);
+      py::object result = callable_.get()(ids, scores);
       if (!result.is_none() && !result.is(scores)) {
         auto array = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(result);
         if (!array || static_cast<size_t>(array.size()) != vocab) {
@@ -57,10 +54,10 @@ class PyLogitsProcessor : public LogitsProcessor {
     }
   }
 
-  const py::object& callable() const { return callable_; }
+  const py::object& callable() const { return callable_.get(); }
 
  private:
-  py::object callable_;
+  PythonReference callable_;
 };
 
 }  // namespace
@@ -82,8 +79,9 @@ std::vector<std::shared_ptr<LogitsProcessor>> logits_processors_from(const py::o
   return processors;
 }
 
-py::list logits_processors_to(const std::vector<std::shared_ptr<LogitsProcessor>>& processors) {
-  py::list list;
+typed::LogitsProcessors logits_processors_to(
+    const std::vector<std::shared_ptr<LogitsProcessor>>& processors) {
+  typed::LogitsProcessors list;
   for (const auto& processor : processors) {
     if (auto* python = dynamic_cast<PyLogitsProcessor*>(processor.get())) {
       list.append(python->callable());

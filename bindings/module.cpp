@@ -10,11 +10,12 @@ PYBIND11_MODULE(_et_llm, m) {
   bind_tokenizer(m);
   bind_sampler(m);
   bind_io_manager(m);
-  bind_engine(m);
+  // Classes before the signatures that name them (else they read as C++ names).
+  bind_multimodal_input(m);
   bind_session(m);
+  bind_engine(m);
   bind_text_llm_runner(m);
   bind_decoder_llm_runner(m);
-  bind_multimodal_input(m);
   bind_multimodal_runner(m);
   bind_program_inspection(m);
   bind_grammar_backend(m);

@@ -7,6 +7,10 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "bindings.h"
 
@@ -71,8 +75,50 @@ std::string image_repr(const Image& self) {
 }
 
 template <typename T>
-py::object optional_copy(const T* value) {
-  return value ? py::cast(*value) : py::none();
+std::optional<T> optional_copy(const T* value) {
+  return value ? std::optional<T>(*value) : std::nullopt;
+}
+
+// The int32 dimensions of Audio and RawAudio, by name, in their order.
+template <typename T>
+using Dims = std::array<std::pair<const char*, int32_t T::*>, 3>;
+constexpr Dims<Audio> kAudioDims = {{{"batch_size", &Audio::batch_size},
+                                     {"n_bins", &Audio::n_bins},
+                                     {"n_frames", &Audio::n_frames}}};
+constexpr Dims<RawAudio> kRawAudioDims = {{{"batch_size", &RawAudio::batch_size},
+                                           {"n_channels", &RawAudio::n_channels},
+                                           {"n_samples", &RawAudio::n_samples}}};
+
+// "1x80x3000"
+template <typename T>
+std::string shape_text(const T& value, const Dims<T>& dims) {
+  return std::to_string(value.*dims[0].second) + "x" + std::to_string(value.*dims[1].second) + "x" +
+         std::to_string(value.*dims[2].second);
+}
+
+// Audio or RawAudio: float32 data and its three dimensions.
+template <typename T>
+void bind_features(py::module_& m, const char* name, const char* doc, const char* what,
+                   const Dims<T>& dims) {
+  py::class_<T> cls(m, name, doc);
+  cls.def(py::init<>())
+      .def(py::init([what, dims](const typed::ArrayLike& data, const typed::Int& first,
+                                 const typed::Int& second, const typed::Int& third) {
+             T value;
+             value.data = float_values(data, what);
+             value.*dims[0].second = int32_from(first, dims[0].first);
+             value.*dims[1].second = int32_from(second, dims[1].first);
+             value.*dims[2].second = int32_from(third, dims[2].first);
+             return value;
+           }),
+           py::arg("data"), py::arg(dims[0].first), py::arg(dims[1].first), py::arg(dims[2].first))
+      .def_readwrite("data", &T::data)
+      .def("__repr__", [name, dims](const T& self) {
+        return std::string(name) + "(" + shape_text(self, dims) + ")";
+      });
+  for (const auto& [dim, member] : dims) {
+    def_int32(cls, dim, member);
+  }
 }
 
 }  // namespace
@@ -84,8 +130,13 @@ void bind_multimodal_input(py::module_& m) {
 
   py::class_<Image>(m, "Image", "Pixels (uint8 or float32) with their size and layout.")
       .def(py::init<>())
-      .def(py::init(&make_image), py::arg("data"), py::arg("width"), py::arg("height"),
-           py::arg("channels"), py::arg("layout") = ImageLayout::CHW,
+      .def(py::init([](const typed::ArrayLike& data, const typed::Int& width,
+                       const typed::Int& height, const typed::Int& channels, ImageLayout layout) {
+             return make_image(data, int32_from(width, "width"), int32_from(height, "height"),
+                               int32_from(channels, "channels"), layout);
+           }),
+           py::arg("data"), py::arg("width"), py::arg("height"), py::arg("channels"),
+           py::arg_v("layout", ImageLayout::CHW, "ImageLayout.CHW"),
            "data: uint8 or float numpy array, or a list (ints become uint8), in `layout` order.")
       .def("is_uint8", &Image::is_uint8)
       .def("is_float", &Image::is_float)
@@ -98,37 +149,10 @@ void bind_multimodal_input(py::module_& m) {
       .def_property_readonly("float_data", &Image::get_float_data)
       .def("__repr__", &image_repr);
 
-  py::class_<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.")
-      .def(py::init<>())
-      .def(py::init(
-               [](const py::object& data, int32_t batch_size, int32_t n_bins, int32_t n_frames) {
-                 return Audio{float_values(data, "audio"), batch_size, n_bins, n_frames};
-               }),
-           py::arg("data"), py::arg("batch_size"), py::arg("n_bins"), py::arg("n_frames"))
-      .def_readwrite("data", &Audio::data)
-      .def_readwrite("batch_size", &Audio::batch_size)
-      .def_readwrite("n_bins", &Audio::n_bins)
-      .def_readwrite("n_frames", &Audio::n_frames)
-      .def("__repr__", [](const Audio& self) {
-        return "Audio(" + std::to_string(self.batch_size) + "x" + std::to_string(self.n_bins) +
-               "x" + std::to_string(self.n_frames) + ")";
-      });
-
-  py::class_<RawAudio>(m, "RawAudio", "A waveform [batch_size, n_channels, n_samples], float32.")
-      .def(py::init<>())
-      .def(py::init([](const py::object& data, int32_t batch_size, int32_t n_channels,
-                       int32_t n_samples) {
-             return RawAudio{float_values(data, "raw audio"), batch_size, n_channels, n_samples};
-           }),
-           py::arg("data"), py::arg("batch_size"), py::arg("n_channels"), py::arg("n_samples"))
-      .def_readwrite("data", &RawAudio::data)
-      .def_readwrite("batch_size", &RawAudio::batch_size)
-      .def_readwrite("n_channels", &RawAudio::n_channels)
-      .def_readwrite("n_samples", &RawAudio::n_samples)
-      .def("__repr__", [](const RawAudio& self) {
-        return "RawAudio(" + std::to_string(self.batch_size) + "x" +
-               std::to_string(self.n_channels) + "x" + std::to_string(self.n_samples) + ")";
-      });
+  bind_features<Audio>(m, "Audio", "Audio features [batch_size, n_bins, n_frames], float32.",
+                       "audio", kAudioDims);
+  bind_features<RawAudio>(m, "RawAudio", "A waveform [batch_size, n_channels, n_samples], float32.",
+                          "raw audio", kRawAudioDims);
 
   py::class_<MultimodalInput>(m, "MultimodalInput",
                               "One piece of a multimodal prompt: text, token ids, image, audio "
@@ -166,11 +190,9 @@ void bind_multimodal_input(py::module_& m) {
         } else if (const auto* image = self.try_get_image()) {
           detail = ", image=" + image_repr(*image);
         } else if (const auto* audio = self.try_get_audio()) {
-          detail = ", audio=" + std::to_string(audio->batch_size) + "x" +
-                   std::to_string(audio->n_bins) + "x" + std::to_string(audio->n_frames);
+          detail = ", audio=" + shape_text(*audio, kAudioDims);
         } else if (const auto* raw = self.try_get_raw_audio()) {
-          detail = ", raw_audio=" + std::to_string(raw->batch_size) + "x" +
-                   std::to_string(raw->n_channels) + "x" + std::to_string(raw->n_samples);
+          detail = ", raw_audio=" + shape_text(*raw, kRawAudioDims);
         }
         std::string type = self.type_name();
         std::replace(type.begin(), type.end(), ' ', '_');

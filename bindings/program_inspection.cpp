@@ -30,7 +30,8 @@ py::list value_list(const std::vector<ValueSpec>& values) {
   return list;
 }
 
-py::dict program_dict(const ProgramSpec& program) {
+// {'path', 'file_bytes', 'methods': {name: {'inputs', 'outputs', 'backends', ...}}}
+py::typing::Dict<py::str, typed::Any> program_dict(const ProgramSpec& program) {
   py::dict methods;
   for (const MethodSpec& method : program.methods) {
     py::dict entry;
@@ -48,7 +49,7 @@ py::dict program_dict(const ProgramSpec& program) {
         method.load_error.empty() ? py::object(py::none()) : py::object(py::str(method.load_error));
     methods[py::str(method.name)] = entry;
   }
-  py::dict result;
+  py::typing::Dict<py::str, typed::Any> result;
   result["path"] = program.path;
   result["file_bytes"] = program.file_bytes;
   result["methods"] = methods;
@@ -60,13 +61,9 @@ py::dict program_dict(const ProgramSpec& program) {
 void bind_program_inspection(py::module_& m) {
   m.def(
       "inspect_program",
-      [](const py::object& model_path, bool load_methods) {
-        std::string path = path_from(model_path);
-        Result<ProgramSpec> program = [&] {
-          py::gil_scoped_release release;
-          return inspect_program(path, load_methods);
-        }();
-        return program_dict(unwrap(std::move(program)));
+      [](const typed::Path& model_path, bool load_methods) {
+        const std::string path = path_from(model_path);
+        return program_dict(call_without_gil([&] { return inspect_program(path, load_methods); }));
       },
       py::arg("model_path"), py::arg("load_methods") = true,
       "Methods of a .pte with their inputs/outputs (tag, dtype, shape, dynamism), backends, "

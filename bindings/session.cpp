@@ -11,14 +11,19 @@
 
 #include "bindings.h"
 #include "callback_bridge.h"
+#include "sampling_fields.h"
 #include "session_prompt.h"
 
 namespace et_llm::python {
 
 namespace {
 
-py::list top_list(const std::vector<TokenLogprob>& top) {
-  py::list list;
+// (token, logprob or None, top_logprobs) per generated token.
+using Steps = py::typing::List<
+    py::typing::Tuple<py::int_, py::typing::Optional<py::float_>, typed::TopLogprobs>>;
+
+typed::TopLogprobs top_list(const std::vector<TokenLogprob>& top) {
+  typed::TopLogprobs list;
   for (const TokenLogprob& entry : top) {
     list.append(py::make_tuple(entry.token, entry.logprob));
   }
@@ -26,14 +31,9 @@ py::list top_list(const std::vector<TokenLogprob>& top) {
 }
 
 // The next non-empty piece (one or more steps, the GIL released), None at the end.
-py::object next_piece(Generation& generation) {
+py::typing::Optional<py::str> next_piece(Generation& generation) {
   while (!generation.done()) {
-    Result<std::string> piece = std::string();
-    {
-      py::gil_scoped_release release;
-      piece = generation.next();
-    }
-    std::string text = unwrap(std::move(piece));
+    const std::string text = call_without_gil([&] { return generation.next(); });
     if (!text.empty()) {
       return py::str(text);
     }
@@ -44,24 +44,19 @@ py::object next_piece(Generation& generation) {
 // One step (the GIL released): its piece, possibly empty while a character or
 // a possible stop string is incomplete; None once the turn is done. A server
 // checks between steps whether its client is still there.
-py::object step(Generation& generation) {
+py::typing::Optional<py::str> step(Generation& generation) {
   if (generation.done()) {
     return py::none();
   }
-  Result<std::string> piece = std::string();
-  {
-    py::gil_scoped_release release;
-    piece = generation.next();
-  }
-  return py::str(unwrap(std::move(piece)));
+  return py::str(call_without_gil([&] { return generation.next(); }));
 }
 
 // (token, logprob, top_logprobs) of the turn's tokens from `start` on: what a
 // streaming caller has not seen yet, without copying the whole turn.
-py::list generated_steps(const Session& session, size_t start) {
+Steps generated_steps(const Session& session, size_t start) {
   const std::vector<TokenId>& tokens = session.generated_tokens();
   const std::vector<TokenLogprobs>& logprobs = session.generated_logprobs();
-  py::list steps;
+  Steps steps;
   for (size_t i = start; i < tokens.size(); ++i) {
     const bool scored = i < logprobs.size();
     steps.append(py::make_tuple(
@@ -113,28 +108,31 @@ Result<std::unique_ptr<Generation>> start_prompt(Session& session, const Prompt&
 }
 
 void run_prompt(Session& session, const py::object& prompt,
-                const std::optional<GenerationConfig>& config, py::object token_callback,
-                py::object stats_callback, bool force_logprobs) {
+                const std::optional<GenerationConfig>& config, typed::TokenCallback token_callback,
+                typed::StatsCallback stats_callback, bool force_logprobs) {
   const Prompt parsed = prompt_from(prompt);
   GenerationConfig cfg = config.value_or(GenerationConfig());
   if (force_logprobs) {
     cfg.logprobs = true;
   }
   CallbackBridge bridge(session, std::move(token_callback), std::move(stats_callback));
-  const bool has_callback = static_cast<bool>(bridge.token());
-  Error err;
-  {
-    py::gil_scoped_release release;
-    TokenCallback on_token = bridge.token();
-    StatsCallback on_stats = bridge.stats();
-    auto generation = start_prompt(session, parsed, cfg, has_callback);
-    err = generation.ok() ? session.run(**generation, cfg, on_token, on_stats) : generation.error();
-  }
-  bridge.rethrow();
-  check(err);
+  TokenCallback on_token = bridge.token();
+  StatsCallback on_stats = bridge.stats();
+  bridge.call_without_gil([&]() -> Error {
+    auto generation = start_prompt(session, parsed, cfg, static_cast<bool>(on_token));
+    return generation.ok() ? session.run(**generation, cfg, on_token, on_stats)
+                           : generation.error();
+  });
 }
 
-py::object generation_result(const Session& session) {
+typed::TokensOrResult tokens_or_result(const Session& session, bool return_logprobs) {
+  if (return_logprobs) {
+    return generation_result(session);
+  }
+  return py::cast(session.generated_tokens());
+}
+
+typed::GenerationResult generation_result(const Session& session) {
   py::dict result;
   result["tokens"] = session.generated_tokens();
   result["text"] = py::str(session.generated_text());
@@ -167,42 +165,26 @@ std::vector<TokenId> token_ids_from(const py::handle& items) {
 }
 
 void bind_session(py::module_& m) {
-  py::class_<SamplingConfig>(m, "SamplingConfig",
-                             "Per-step sampling for Session.decode_one (upstream's fields first).")
-      .def(py::init([](float temperature, float top_p, int32_t top_k, uint64_t seed, float min_p,
-                       float repetition_penalty, float frequency_penalty, float presence_penalty,
-                       int32_t penalty_last_n, bool logprobs, int32_t top_logprobs) {
-             SamplingConfig config;
-             config.temperature = temperature;
-             config.top_p = top_p;
-             config.top_k = top_k;
-             config.seed = seed;
-             config.min_p = min_p;
-             config.repetition_penalty = repetition_penalty;
-             config.frequency_penalty = frequency_penalty;
-             config.presence_penalty = presence_penalty;
-             config.penalty_last_n = penalty_last_n;
-             config.logprobs = logprobs;
-             config.top_logprobs = top_logprobs;
-             check(config.validate());
-             return config;
-           }),
-           py::kw_only(), py::arg("temperature") = -1.0f, py::arg("top_p") = 1.0f,
-           py::arg("top_k") = 0, py::arg("seed") = 0, py::arg("min_p") = 0.0f,
-           py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
-           py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
-           py::arg("logprobs") = false, py::arg("top_logprobs") = 0)
-      .def_readwrite("temperature", &SamplingConfig::temperature)
-      .def_readwrite("top_p", &SamplingConfig::top_p)
-      .def_readwrite("top_k", &SamplingConfig::top_k)
-      .def_readwrite("seed", &SamplingConfig::seed)
-      .def_readwrite("min_p", &SamplingConfig::min_p)
-      .def_readwrite("repetition_penalty", &SamplingConfig::repetition_penalty)
-      .def_readwrite("frequency_penalty", &SamplingConfig::frequency_penalty)
-      .def_readwrite("presence_penalty", &SamplingConfig::presence_penalty)
-      .def_readwrite("penalty_last_n", &SamplingConfig::penalty_last_n)
-      .def_readwrite("logprobs", &SamplingConfig::logprobs)
-      .def_readwrite("top_logprobs", &SamplingConfig::top_logprobs);
+  py::class_<SamplingConfig> sampling(
+      m, "SamplingConfig", "Per-step sampling for Session.decode_one (upstream's fields first).");
+  sampling.def(py::init([](float temperature, float top_p, const typed::Int& top_k, uint64_t seed,
+                           float min_p, float repetition_penalty, float frequency_penalty,
+                           float presence_penalty, const typed::Int& penalty_last_n, bool logprobs,
+                           const typed::Int& top_logprobs) {
+                 SamplingConfig config;
+                 set_sampling_fields(config, temperature, top_p, top_k, min_p, repetition_penalty,
+                                     frequency_penalty, presence_penalty, penalty_last_n, logprobs,
+                                     top_logprobs);
+                 config.seed = seed;
+                 check(config.validate());
+                 return config;
+               }),
+               py::kw_only(), py::arg("temperature") = -1.0f, py::arg("top_p") = 1.0f,
+               py::arg("top_k") = 0, py::arg("seed") = 0, py::arg("min_p") = 0.0f,
+               py::arg("repetition_penalty") = 1.0f, py::arg("frequency_penalty") = 0.0f,
+               py::arg("presence_penalty") = 0.0f, py::arg("penalty_last_n") = 64,
+               py::arg("logprobs") = false, py::arg("top_logprobs") = 0);
+  bind_sampling_fields(sampling);
 
   py::class_<DecodeResult>(m, "DecodeResult", "One step of Session.decode_one.")
       .def_readonly("token_id", &DecodeResult::token_id)
@@ -222,14 +204,16 @@ void bind_session(py::module_& m) {
 
   py::class_<Generation>(m, "Generation",
                          "A turn in progress: iterate for its text pieces; close() ends it.")
-      .def("__iter__", [](py::object self) { return self; })
+      .def(
+          "__iter__", [](Generation& self) -> Generation& { return self; },
+          py::return_value_policy::reference)
       .def("__next__",
            [](Generation& self) {
              py::object piece = next_piece(self);
              if (piece.is_none()) {
                throw py::stop_iteration();
              }
-             return piece;
+             return py::str(piece);
            })
       .def("next_piece", &next_piece,
            "The next non-empty piece, or None at the end (for executors).")
@@ -241,41 +225,32 @@ void bind_session(py::module_& m) {
         return finish_reason_name(self.finish_reason());
       });
 
-  py::class_<Session, std::shared_ptr<Session>>(
-      m, "Session", "One conversation on an Engine (Engine.create_session()).")
+  py::class_<Session, std::shared_ptr<Session>> session(
+      m, "Session", "One conversation on an Engine (Engine.create_session()).");
+  session
       .def(
           "prefill_tokens",
-          [](Session& self, const py::object& token_ids) {
+          [](Session& self, const typed::TokenIds& token_ids) {
             const std::vector<TokenId> tokens = token_ids_from(token_ids);
-            Error err;
-            {
-              py::gil_scoped_release release;
-              err = self.prefill_tokens(tokens);
-            }
-            check(err);
+            call_without_gil([&] { return self.prefill_tokens(tokens); });
           },
           py::arg("tokens"), "Feeds token ids at the current position.")
       .def(
           "prefill",
-          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config) {
+          [](Session& self, const typed::Prompt& prompt, std::optional<GenerationConfig> config) {
             const Prompt parsed = prompt_from(prompt);
             const GenerationConfig cfg = config.value_or(GenerationConfig());
-            Error err;
-            {
-              py::gil_scoped_release release;
+            call_without_gil([&] {
               switch (parsed.kind) {
                 case Prompt::Kind::Text:
-                  err = self.prefill(parsed.text, cfg);
-                  break;
+                  return self.prefill(parsed.text, cfg);
                 case Prompt::Kind::Tokens:
-                  err = self.prefill_tokens(parsed.tokens);
-                  break;
+                  return self.prefill_tokens(parsed.tokens);
                 case Prompt::Kind::Inputs:
-                  err = self.prefill(parsed.inputs, cfg);
-                  break;
+                  return self.prefill(parsed.inputs, cfg);
               }
-            }
-            check(err);
+              return Error(ErrorCode::Internal, "unknown prompt kind");
+            });
           },
           py::arg("prompt"), py::arg("config") = py::none(),
           "Feeds text, token ids or MultimodalInputs without generating.")
@@ -283,53 +258,16 @@ void bind_session(py::module_& m) {
           "decode_one",
           [](Session& self, std::optional<SamplingConfig> sampling) {
             const SamplingConfig cfg = sampling.value_or(SamplingConfig());
-            Result<DecodeResult> result = Error();
-            {
-              py::gil_scoped_release release;
-              result = self.decode_one(cfg);
-            }
-            return unwrap(std::move(result));
+            return call_without_gil([&] { return self.decode_one(cfg); });
           },
           py::arg("sampling") = py::none(),
           "Samples the next token (feeding the previous one: one forward).")
       .def(
-          "generate",
-          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config,
-             py::object token_callback, py::object stats_callback) {
-            run_prompt(self, prompt, config, std::move(token_callback), std::move(stats_callback),
-                       false);
-            return self.generated_text();
-          },
-          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
-          py::arg("stats_callback") = py::none(),
-          "Continues the conversation with `prompt`; returns the generated text.")
-      .def(
-          "generate_tokens",
-          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config,
-             py::object token_callback, py::object stats_callback,
-             bool return_logprobs) -> py::object {
-            run_prompt(self, prompt, config, std::move(token_callback), std::move(stats_callback),
-                       return_logprobs);
-            if (return_logprobs) {
-              return generation_result(self);
-            }
-            return py::cast(self.generated_tokens());
-          },
-          py::arg("prompt"), py::arg("config") = py::none(), py::arg("token_callback") = py::none(),
-          py::arg("stats_callback") = py::none(), py::kw_only(), py::arg("return_logprobs") = false,
-          "Like generate(); returns the token ids, or a GenerationResult with "
-          "return_logprobs=True.")
-      .def(
           "start",
-          [](Session& self, const py::object& prompt, std::optional<GenerationConfig> config) {
+          [](Session& self, const typed::Prompt& prompt, std::optional<GenerationConfig> config) {
             const Prompt parsed = prompt_from(prompt);
             const GenerationConfig cfg = config.value_or(GenerationConfig());
-            Result<std::unique_ptr<Generation>> generation = Error();
-            {
-              py::gil_scoped_release release;
-              generation = start_prompt(self, parsed, cfg, true);
-            }
-            return unwrap(std::move(generation));
+            return call_without_gil([&] { return start_prompt(self, parsed, cfg, true); });
           },
           py::arg("prompt"), py::arg("config") = py::none(), py::keep_alive<0, 1>(),
           "Feeds the prompt and returns the Generation to iterate.")
@@ -339,24 +277,11 @@ void bind_session(py::module_& m) {
       .def(
           "rewind",
           [](Session& self, int64_t position) {
-            Error err;
-            {
-              py::gil_scoped_release release;
-              err = self.rewind(position);
-            }
-            check(err);
+            call_without_gil([&] { return self.rewind(position); });
           },
           py::arg("position"), "Drops the conversation from `position` on.")
       .def(
-          "reset",
-          [](Session& self) {
-            Error err;
-            {
-              py::gil_scoped_release release;
-              err = self.reset();
-            }
-            check(err);
-          },
+          "reset", [](Session& self) { call_without_gil([&] { return self.reset(); }); },
           "Forgets the conversation.")
       .def("stop", &Session::stop, "Ends a running turn before its next token (any thread).")
       .def_property_readonly("tokens", &Session::tokens,
@@ -376,6 +301,19 @@ void bind_session(py::module_& m) {
         return "Session(position=" + std::to_string(self.position()) +
                ", max_context_len=" + std::to_string(self.max_context_len()) + ")";
       });
+  def_turn(
+      session, "generate", "prompt",
+      [](Session& self, const typed::Prompt& prompt, std::optional<GenerationConfig> config,
+         typed::TokenCallback token_callback, typed::StatsCallback stats_callback) {
+        run_prompt(self, prompt, config, std::move(token_callback), std::move(stats_callback),
+                   false);
+        return self.generated_text();
+      },
+      "Continues the conversation with `prompt`; returns the generated text.");
+  def_generate_tokens<typed::Prompt>(
+      session,
+      "Like generate(); returns the token ids, or a GenerationResult with "
+      "return_logprobs=True.");
 }
 
 }  // namespace et_llm::python

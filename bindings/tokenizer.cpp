@@ -7,18 +7,22 @@
 
 namespace et_llm::python {
 
+std::shared_ptr<Tokenizer> tokenizer_from(const py::object& tokenizer) {
+  const bool is_path = py::isinstance<py::str>(tokenizer) || py::isinstance<py::bytes>(tokenizer) ||
+                       py::hasattr(tokenizer, "__fspath__");
+  if (!is_path) {
+    return tokenizer_from_python(tokenizer);  // et_llm.Tokenizer, or wrapped encode()/decode()
+  }
+  return std::shared_ptr<Tokenizer>(unwrap(load_tokenizer(path_from(tokenizer))));
+}
+
 void bind_tokenizer(py::module_& m) {
   py::class_<Tokenizer, std::shared_ptr<Tokenizer>>(m, "Tokenizer",
                                                     "A tokenizer loaded by load_tokenizer().")
       .def(
           "encode",
           [](const Tokenizer& self, const std::string& text, size_t bos, size_t eos) {
-            Result<std::vector<TokenId>> ids = Error();
-            {
-              py::gil_scoped_release release;
-              ids = self.encode(text, bos, eos);
-            }
-            return unwrap(std::move(ids));
+            return call_without_gil([&] { return self.encode(text, bos, eos); });
           },
           py::arg("text"), py::arg("bos") = 0, py::arg("eos") = 0,
           "Token ids of `text` with `bos` BOS ids before it and `eos` EOS ids after it.")
@@ -51,7 +55,7 @@ void bind_tokenizer(py::module_& m) {
 
   m.def(
       "load_tokenizer",
-      [](const py::object& path, std::optional<std::vector<std::string>> special_tokens,
+      [](const typed::Path& path, std::optional<std::vector<std::string>> special_tokens,
          std::optional<std::string> pattern, size_t bos_token_index, size_t eos_token_index) {
         const std::string file = path_from(path);
         TiktokenOptions tiktoken;
@@ -59,12 +63,8 @@ void bind_tokenizer(py::module_& m) {
         tiktoken.pattern = std::move(pattern);
         tiktoken.bos_token_index = bos_token_index;
         tiktoken.eos_token_index = eos_token_index;
-        Result<std::unique_ptr<Tokenizer>> tokenizer = Error();
-        {
-          py::gil_scoped_release release;
-          tokenizer = load_tokenizer(file, tiktoken);
-        }
-        return std::shared_ptr<Tokenizer>(unwrap(std::move(tokenizer)));
+        return std::shared_ptr<Tokenizer>(
+            call_without_gil([&] { return load_tokenizer(file, tiktoken); }));
       },
       py::arg("path"), py::arg("special_tokens") = py::none(), py::arg("pattern") = py::none(),
       py::arg("bos_token_index") = 0, py::arg("eos_token_index") = 1,
@@ -72,9 +72,12 @@ void bind_tokenizer(py::module_& m) {
       ".bin; detected from the content), or the tokenizer in a model directory. "
       "`special_tokens`, `pattern` and the BOS/EOS indices into `special_tokens` apply to "
       "tiktoken files, which lack them (Llama 3's are the default).");
-  m.def("tokenizer_from_python", &tokenizer_from_python, py::arg("tokenizer"),
-        "Wraps an object with encode() and decode() (a tokenizers.Tokenizer, a transformers "
-        "tokenizer) as a Tokenizer; an et_llm.Tokenizer is returned as is.");
+  m.def(
+      "tokenizer_from_python",
+      [](const typed::AnyTokenizer& tokenizer) { return tokenizer_from_python(tokenizer); },
+      py::arg("tokenizer"),
+      "Wraps an object with encode() and decode() (a tokenizers.Tokenizer, a transformers "
+      "tokenizer) as a Tokenizer; an et_llm.Tokenizer is returned as is.");
 }
 
 }  // namespace et_llm::python
