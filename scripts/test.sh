@@ -15,6 +15,9 @@ ruff format --check python tests benchmarks examples scripts
 # Every C and C++ source (the repository's .clang-format); a git checkout lists them.
 git -C "$ROOT" ls-files '*.c' '*.cpp' '*.h' | (cd "$ROOT" && xargs clang-format --dry-run -Werror)
 
+echo "[test] stubs: python/et_llm/_et_llm.pyi is what the compiled module generates" >&2
+"$PY" scripts/generate_stubs.py --check
+
 echo "[test] fixtures" >&2
 FIXTURES=$("$PY" -m tests.fixtures.build)
 export ET_LLM_FIXTURES_DIR="$FIXTURES"
