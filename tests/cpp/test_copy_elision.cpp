@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "plan_builder.h"
+#include "support/plan_builder.h"
 #include "program_rewrite/copy_elision.h"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "plan_builder.h"
+#include "support/plan_builder.h"
 #include "program_rewrite/in_place_cache_updates.h"
 #include "program_rewrite/program_model.h"
 

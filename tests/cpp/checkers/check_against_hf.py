@@ -1,4 +1,4 @@
-"""Compares et_llm's HFTokenizer (through tests/cpp/tokenize_tool) with HF `tokenizers`.
+"""Compares et_llm's HFTokenizer (through tests/cpp/tools/tokenize_tool) with HF `tokenizers`.
 
 Trains small BPE tokenizers on a multi-script corpus and writes each in many styles:
 byte-level (GPT-2, Llama 3, Qwen, ignore_merges, Split behaviors, added-token flags,
@@ -8,9 +8,13 @@ pre-tokenizer and decoder. Checks that ids and decodes agree on every text, that
 decodes of id sequences (BOS first, specials inside, random) agree, and that the
 streamed decode_token pieces add up to the whole decode.
 
-    g++ -std=c++17 -O2 -Icpp/include -Icpp/src cpp/src/error.cpp cpp/src/tokenizers/*.cpp \
-        tests/cpp/tokenize_tool.cpp -lpcre2-8 -o /tmp/tokenize_tool
-    python tests/cpp/check_against_hf.py --tool /tmp/tokenize_tool [--bench] [--only NAME]
+The tool is built with the C++ tests (tests/cpp/CMakeLists.txt), against the installed package:
+
+    cmake -S tests/cpp -B /tmp/cpp-tests -G Ninja \
+        -DCMAKE_PREFIX_PATH=$(python -c "import et_llm; print(et_llm.cmake_prefix_path)")
+    cmake --build /tmp/cpp-tests --target tokenize_tool
+    python tests/cpp/checkers/check_against_hf.py --tool /tmp/cpp-tests/tokenize_tool \
+        [--bench] [--only NAME]
 
 Exits non-zero on any mismatch.
 """
@@ -42,7 +46,7 @@ from tokenizers import (
 )
 
 # The shared SentencePiece-style fixtures live in the repository's tests package.
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from tests.fixtures.sentencepiece_style import (  # noqa: E402
     SPECIAL_TOKENS,
     sentencepiece_decoder,
