@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from types import ModuleType
 
 DESCRIPTION = """Run ExecuTorch LLMs (.pte) with et_llm.
@@ -31,7 +31,7 @@ EPILOG = """examples:
 `et-llm COMMAND --help` shows each command's options and examples."""
 
 
-def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
+def _subcommands() -> dict[str, tuple[str, ModuleType]]:
     from et_llm.cli import (
         bench,
         chat,
@@ -45,15 +45,15 @@ def _subcommands() -> dict[str, tuple[str, Callable[[], ModuleType | None]]]:
     )
 
     return {
-        "generate": ("stream text from a model", lambda: generate),
-        "chat": ("multi-turn chat over stdin", lambda: chat),
-        "serve": ("OpenAI-compatible HTTP server", lambda: serve),
-        "bench": ("prefill/decode speed, TTFT, peak memory", bench.bench_module),
-        "inspect": ("methods, tensor specs and metadata of a .pte", lambda: inspect_program),
-        "pull": ("prepare a known model in the cache", lambda: pull),
-        "list": ("the prepared models, their variants and sizes", lambda: list_models),
-        "rm": ("remove a prepared model or variant from the cache", lambda: remove),
-        "export": ("export a HF directory or GGUF file to .pte", lambda: export),
+        "generate": ("stream text from a model", generate),
+        "chat": ("multi-turn chat over stdin", chat),
+        "serve": ("OpenAI-compatible HTTP server", serve),
+        "bench": ("prefill/decode speed, TTFT, peak memory", bench),
+        "inspect": ("methods, tensor specs and metadata of a .pte", inspect_program),
+        "pull": ("prepare a known model in the cache", pull),
+        "list": ("the prepared models, their variants and sizes", list_models),
+        "rm": ("remove a prepared model or variant from the cache", remove),
+        "export": ("export a HF directory or GGUF file to .pte", export),
     }
 
 
@@ -77,18 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="ExecuTorch runtime log level (stderr)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (summary, load) in _subcommands().items():
-        module = load()
+    for name, (summary, module) in _subcommands().items():
         sub = commands.add_parser(
             name,
             help=summary,
-            description=(module.__doc__ or summary).strip() if module else summary,
+            description=(module.__doc__ or summary).strip(),
             epilog=getattr(module, "EXAMPLES", None),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        if module is None:
-            sub.set_defaults(run=_unavailable(name))
-            continue
         module.add_arguments(sub)
         _add_global_options(sub)
         sub.set_defaults(run=module.run)
@@ -122,15 +118,6 @@ def _version() -> str:
         return f"et-llm {version('et_llm')}"
     except PackageNotFoundError:  # a source checkout
         return "et-llm (not installed)"
-
-
-def _unavailable(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        from et_llm.errors import NotSupportedError
-
-        raise NotSupportedError(f"`et-llm {name}` is not available in this build of et_llm")
-
-    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:

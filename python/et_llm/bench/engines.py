@@ -1,6 +1,6 @@
 """One benchmark measurement of one engine, run in a subprocess of its own.
 
-`et_llm.bench` starts ``python bench_engines.py ENGINE --model ... `` with the interpreter
+`et_llm.bench` starts ``python engines.py ENGINE --model ... `` with the interpreter
 that has the engine (llama.cpp's usually lives in a venv without et_llm, so this file imports
 nothing from et_llm at module level) and reads the JSON line it prints last.
 
