@@ -29,7 +29,6 @@ from et_llm._et_llm import (
     Session,
     StaticKVCacheIOManager,
     Stats,
-    TextLLMRunner,
     Tokenizer,
     get_llm_metadata,
     get_num_threads,
@@ -74,13 +73,13 @@ from et_llm.multimodal import (
 )
 from et_llm.results import GenerationResult
 from et_llm.streaming import astream, stream
+from et_llm.text_runner import TextLLMRunner
 
 # GenerationConfig.grammar is honoured through llguidance when it is installed.
 _install_grammar_backend()
 
-# Iterators as methods too: runner.stream(prompt, config), session.astream(...).
-TextLLMRunner.stream = stream  # type: ignore[attr-defined]
-TextLLMRunner.astream = astream  # type: ignore[attr-defined]
+# Iterators as methods of sessions too (the runners define theirs): Sessions are made by the
+# compiled Engine, which would never hand out a Python subclass.
 Session.stream = stream  # type: ignore[attr-defined]
 Session.astream = astream  # type: ignore[attr-defined]
 
