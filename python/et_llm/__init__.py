@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from et_llm import errors as _errors
 from et_llm._et_llm import (
     Audio,
     DecodeResult,
@@ -41,24 +42,7 @@ from et_llm._et_llm import (
     tokenizer_from_python,
 )
 from et_llm.chat import ChatSession, ChatTemplate
-from et_llm.errors import (
-    CallbackError,
-    CallbackFailedError,
-    ContextLengthExceededError,
-    ContextOverflowError,
-    Error,
-    ErrorCode,
-    ExecutionError,
-    ExecutionFailedError,
-    InternalError,
-    InvalidArgumentError,
-    InvalidProgramError,
-    InvalidStateError,
-    InvalidTokenizerError,
-    NotFoundError,
-    NotSupportedError,
-    TokenizerError,
-)
+from et_llm.errors import *  # noqa: F403  (the typed exceptions and ErrorCode)
 from et_llm.grammar import install as _install_grammar_backend
 from et_llm.kv_cache import NumpyKVCache
 from et_llm.logits_processor import LogitsProcessor
@@ -94,37 +78,22 @@ pkg_config_path: str = str(Path(__file__).parent / "lib" / "pkgconfig")
 
 __all__ = [
     "Audio",
-    "CallbackError",
-    "CallbackFailedError",
     "ChatSession",
     "ChatTemplate",
-    "ContextLengthExceededError",
-    "ContextOverflowError",
     "DecodeResult",
     "DecoderGenerateOutput",
     "DecoderLLMRunner",
     "DefaultIOManager",
     "Engine",
-    "Error",
-    "ErrorCode",
-    "ExecutionError",
-    "ExecutionFailedError",
     "Generation",
     "GenerationConfig",
     "GenerationResult",
     "IIOManager",
     "Image",
     "ImageLayout",
-    "InternalError",
-    "InvalidArgumentError",
-    "InvalidProgramError",
-    "InvalidStateError",
-    "InvalidTokenizerError",
     "LogitsProcessor",
     "MultimodalInput",
     "MultimodalRunner",
-    "NotFoundError",
-    "NotSupportedError",
     "NumpyKVCache",
     "ProgramInfo",
     "RawAudio",
@@ -136,7 +105,6 @@ __all__ = [
     "StaticKVCacheIOManager",
     "TextLLMRunner",
     "Tokenizer",
-    "TokenizerError",
     "c_library_path",
     "cmake_prefix_path",
     "pkg_config_path",
@@ -157,4 +125,5 @@ __all__ = [
     "astream",
     "stream",
     "tokenizer_from_python",
+    *_errors.__all__,
 ]
