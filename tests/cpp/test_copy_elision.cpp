@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "support/plan_builder.h"
 #include "program_rewrite/copy_elision.h"
+#include "support/plan_builder.h"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "support/plan_builder.h"
 #include "program_rewrite/in_place_cache_updates.h"
 #include "program_rewrite/program_model.h"
+#include "support/plan_builder.h"
 
 namespace {
 

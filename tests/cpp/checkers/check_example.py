@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
+
+from example_ids import check_example_ids
 
 
 def main() -> int:
@@ -25,18 +26,7 @@ def main() -> int:
         "0",
         "1",
     ]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        return 1
-    ids_line = next(line for line in done.stderr.splitlines() if line.startswith("ids:"))
-    got = [int(x) for x in ids_line.split()[1:]]
-    want = reference["output_ids"][:n]
-    print(f"example printed: {done.stdout.rstrip()!r}")
-    if got != want:
-        print(f"mismatch:\n got  {got}\n want {want}", file=sys.stderr)
-        return 1
-    return 0
+    return check_example_ids(args, reference["output_ids"][:n])
 
 
 if __name__ == "__main__":

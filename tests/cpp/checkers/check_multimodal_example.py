@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
+
+from example_ids import check_example_ids
 
 
 def main() -> int:
@@ -27,17 +28,7 @@ def main() -> int:
         str(n),
         "0",  # the reference prompt has no BOS
     ]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        return 1
-    ids_line = next(line for line in done.stderr.splitlines() if line.startswith("ids:"))
-    got = [int(x) for x in ids_line.split()[1:]]
-    print(f"example printed: {done.stdout.rstrip()!r}")
-    if got != reference["output_ids"]:
-        print(f"mismatch:\n got  {got}\n want {reference['output_ids']}", file=sys.stderr)
-        return 1
-    return 0
+    return check_example_ids(args, reference["output_ids"])
 
 
 if __name__ == "__main__":
