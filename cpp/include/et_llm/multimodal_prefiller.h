@@ -1,7 +1,8 @@
-// MultimodalPrefiller: puts one MultimodalInput into the KV cache. Text and
-// token ids go through token_embedding; images through vision_encoder, audio
-// features through audio_encoder, waveforms through an audio preprocessor
-// then audio_encoder; the embeddings then through text_decoder in chunks.
+// MultimodalPrefiller: puts one image or audio input into the KV cache.
+// Images go through vision_encoder, audio features through audio_encoder,
+// waveforms through an audio preprocessor then audio_encoder; the embeddings
+// then through text_decoder in chunks. (Text and token ids are the Session's:
+// a TextPrefiller feeds them through token_embedding.)
 #pragma once
 
 #include <executorch/extension/module/module.h>
@@ -16,7 +17,6 @@
 #include "et_llm/multimodal_decoder_runner.h"
 #include "et_llm/multimodal_input.h"
 #include "et_llm/text_prefiller.h"
-#include "et_llm/tokenizer.h"
 
 namespace et_llm {
 
@@ -30,14 +30,15 @@ class MultimodalPrefiller {
   // loaded on first use); `preprocessor`: those of a separate waveform
   // preprocessor program (its "forward"), or null.
   MultimodalPrefiller(detail::MethodSet* methods, detail::MethodSet* preprocessor,
-                      MultimodalDecoderRunner* decoder, const Tokenizer* tokenizer);
+                      MultimodalDecoderRunner* decoder);
 
   // Reads which encoder methods the program has.
   Error load();
 
-  // Feeds `input` at positions start_pos.. and returns the logits of its last
-  // position (num_consumed = 0 for empty text). ContextOverflow when it does
-  // not fit in the context; nothing is fed then.
+  // Feeds `input` (an image, audio features or a waveform) at positions
+  // start_pos.. and returns the logits of its last position. ContextOverflow
+  // when it does not fit in the context; nothing is fed then. InvalidArgument
+  // for text and token ids.
   Result<PrefillResult> prefill(const MultimodalInput& input, int64_t start_pos,
                                 const std::atomic<bool>* stop = nullptr);
 
@@ -45,8 +46,11 @@ class MultimodalPrefiller {
   bool accepts_raw_audio() const;
 
  private:
-  Result<PrefillResult> prefill_tokens(const std::vector<TokenId>& tokens, int64_t start_pos,
-                                       const std::atomic<bool>* stop);
+  // An image or audio features through their encoder, then prefill_embeddings.
+  Result<PrefillResult> encode(const MultimodalInput& media, int64_t start_pos,
+                               const std::atomic<bool>* stop);
+  // A waveform through the audio preprocessor, into features for audio_encoder.
+  Result<Audio> preprocess(const RawAudio& waveform);
   // Runs an encoder's [1, N, D] output through text_decoder.
   Result<PrefillResult> prefill_embeddings(const executorch::aten::Tensor& rows,
                                            const std::string& source, int64_t start_pos,
@@ -61,8 +65,6 @@ class MultimodalPrefiller {
   detail::MethodSet* methods_;
   detail::MethodSet* preprocessor_;
   MultimodalDecoderRunner* decoder_;
-  const Tokenizer* tokenizer_;
-  TextPrefiller text_prefiller_;
   std::unordered_set<std::string> method_names_;
   int64_t encoder_us_ = 0;  // time inside the encoders during one prefill()
 };

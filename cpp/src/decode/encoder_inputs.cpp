@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "decode/element_size.h"
+
 namespace et_llm::detail {
 
 using executorch::aten::BFloat16;
@@ -16,18 +18,6 @@ namespace {
 
 bool is_floating(ScalarType type) {
   return type == ScalarType::Float || type == ScalarType::Half || type == ScalarType::BFloat16;
-}
-
-size_t element_size(ScalarType type) {
-  switch (type) {
-    case ScalarType::Byte:
-      return 1;
-    case ScalarType::Half:
-    case ScalarType::BFloat16:
-      return 2;
-    default:
-      return 4;
-  }
 }
 
 void* allocate(EncoderInput& input, size_t count, ScalarType type) {

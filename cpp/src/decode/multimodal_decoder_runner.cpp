@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "decode/element_size.h"
 #include "decode/encoder_inputs.h"
 #include "engine/method_set.h"
 #include "et_llm/stats.h"
@@ -13,12 +14,6 @@ namespace et_llm {
 using executorch::aten::ScalarType;
 using executorch::aten::SizesType;
 using executorch::runtime::EValue;
-
-namespace {
-
-size_t dtype_size(ScalarType type) { return type == ScalarType::Float ? 4 : 2; }
-
-}  // namespace
 
 MultimodalDecoderRunner::MultimodalDecoderRunner(executorch::extension::Module* module,
                                                  detail::MethodSet* methods,
@@ -113,7 +108,7 @@ Result<Logits> MultimodalDecoderRunner::step(const TokenId* tokens, size_t n, in
     const size_t count = std::min(embedding_max_tokens_, n - done);
     ET_LLM_ASSIGN_OR_RETURN(auto rows, embed(tokens + done, count));
     dtype = rows.scalar_type();
-    row_bytes = embedding_dim_ * dtype_size(dtype);
+    row_bytes = embedding_dim_ * detail::element_size(dtype);
     gathered.resize((n * row_bytes + 7) / 8);
     std::memcpy(reinterpret_cast<char*>(gathered.data()) + done * row_bytes, rows.const_data_ptr(),
                 count * row_bytes);
@@ -134,7 +129,7 @@ Result<Logits> MultimodalDecoderRunner::step_embeddings(const void* rows, Scalar
     // e.g. a float32 vision encoder feeding a bf16 decoder.
     std::vector<float> values(n * embedding_dim_);
     ET_LLM_CHECK_OK(detail::to_floats(rows, values.size(), dtype, values.data()));
-    row_buffer_.resize((values.size() * dtype_size(embedding_dtype_) + 7) / 8);
+    row_buffer_.resize((values.size() * detail::element_size(embedding_dtype_) + 7) / 8);
     ET_LLM_CHECK_OK(
         detail::convert_floats(values.data(), values.size(), embedding_dtype_, row_buffer_.data()));
     data = row_buffer_.data();

@@ -13,13 +13,8 @@ using executorch::runtime::EValue;
 
 MultimodalPrefiller::MultimodalPrefiller(detail::MethodSet* methods,
                                          detail::MethodSet* preprocessor,
-                                         MultimodalDecoderRunner* decoder,
-                                         const Tokenizer* tokenizer)
-    : methods_(methods),
-      preprocessor_(preprocessor),
-      decoder_(decoder),
-      tokenizer_(tokenizer),
-      text_prefiller_(decoder) {}
+                                         MultimodalDecoderRunner* decoder)
+    : methods_(methods), preprocessor_(preprocessor), decoder_(decoder) {}
 
 Error MultimodalPrefiller::load() {
   auto names = methods_->method_names();
@@ -75,17 +70,6 @@ Result<Tensor> MultimodalPrefiller::run_encoder(detail::MethodSet& methods,
   return outputs->front().toTensor();
 }
 
-Result<PrefillResult> MultimodalPrefiller::prefill_tokens(const std::vector<TokenId>& tokens,
-                                                          int64_t start_pos,
-                                                          const std::atomic<bool>* stop) {
-  ET_LLM_CHECK(start_pos + static_cast<int64_t>(tokens.size()) <= decoder_->max_context_len(),
-               ContextOverflow,
-               std::to_string(tokens.size()) + " tokens at position " + std::to_string(start_pos) +
-                   " do not fit in the " + std::to_string(decoder_->max_context_len()) +
-                   "-position context; call reset()");
-  return text_prefiller_.prefill(tokens, start_pos, stop);
-}
-
 Result<PrefillResult> MultimodalPrefiller::prefill_embeddings(const Tensor& rows,
                                                               const std::string& source,
                                                               int64_t start_pos,
@@ -127,77 +111,65 @@ Result<PrefillResult> MultimodalPrefiller::prefill_embeddings(const Tensor& rows
   return result;
 }
 
+Result<PrefillResult> MultimodalPrefiller::encode(const MultimodalInput& media, int64_t start_pos,
+                                                  const std::atomic<bool>* stop) {
+  const Image* image = media.try_get_image();
+  const char* encoder = image != nullptr ? kVisionEncoderMethod : kAudioEncoderMethod;
+  ET_LLM_CHECK_OK(require(encoder, image != nullptr ? "images" : "audio"));
+  ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, encoder));
+  ET_LLM_ASSIGN_OR_RETURN(auto tensor,
+                          image != nullptr
+                              ? detail::image_input(*image, declared, encoder)
+                              : detail::audio_input(*media.try_get_audio(), declared, encoder));
+  ET_LLM_ASSIGN_OR_RETURN(Tensor rows, run_encoder(*methods_, encoder, *tensor.tensor));
+  return prefill_embeddings(rows, encoder, start_pos, stop);
+}
+
+Result<Audio> MultimodalPrefiller::preprocess(const RawAudio& waveform) {
+  ET_LLM_CHECK(accepts_raw_audio(), NotSupported,
+               "raw audio needs a waveform preprocessor: an 'audio_preprocessor' method in "
+               "the program or a preprocessor .pte (audio_preprocessor_path / "
+               "set_audio_preprocessor); or pass features [batch, bins, frames] as audio");
+  // Checked before the preprocessor runs for nothing.
+  ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
+  detail::MethodSet& pre_module = preprocessor_ ? *preprocessor_ : *methods_;
+  const std::string pre_method = preprocessor_ ? "forward" : kAudioPreprocessorMethod;
+  ET_LLM_ASSIGN_OR_RETURN(auto pre_declared, declared_input(pre_module, pre_method));
+  ET_LLM_ASSIGN_OR_RETURN(auto wave, detail::waveform_input(waveform, pre_declared, pre_method));
+  ET_LLM_ASSIGN_OR_RETURN(Tensor features, run_encoder(pre_module, pre_method, *wave.tensor));
+  ET_LLM_CHECK(features.dim() == 3, InvalidProgram,
+               "'" + pre_method + "' must return features [batch, bins, frames]");
+  // As an Audio input the features meet audio_encoder's dtype and shape rules.
+  Audio audio;
+  audio.batch_size = static_cast<int32_t>(features.size(0));
+  audio.n_bins = static_cast<int32_t>(features.size(1));
+  audio.n_frames = static_cast<int32_t>(features.size(2));
+  audio.data.resize(static_cast<size_t>(features.numel()));
+  ET_LLM_CHECK_OK(detail::to_floats(features.const_data_ptr(), audio.data.size(),
+                                    features.scalar_type(), audio.data.data()));
+  return audio;
+}
+
 Result<PrefillResult> MultimodalPrefiller::prefill(const MultimodalInput& input, int64_t start_pos,
                                                    const std::atomic<bool>* stop) {
   encoder_us_ = 0;
   Result<PrefillResult> result = Error(ErrorCode::Internal, "unhandled input type");
   switch (input.type()) {
-    case MultimodalInput::Type::Text: {
-      ET_LLM_ASSIGN_OR_RETURN(auto tokens, tokenizer_->encode(*input.try_get_text(), 0, 0));
-      if (tokens.empty()) {
-        return PrefillResult{};
-      }
-      result = prefill_tokens(tokens, start_pos, stop);
+    case MultimodalInput::Type::Image:
+    case MultimodalInput::Type::Audio:
+      result = encode(input, start_pos, stop);
       break;
-    }
-    case MultimodalInput::Type::Tokens: {
-      const auto& tokens = *input.try_get_tokens();
-      if (tokens.empty()) {
-        return PrefillResult{};
-      }
-      result = prefill_tokens(tokens, start_pos, stop);
-      break;
-    }
-    case MultimodalInput::Type::Image: {
-      ET_LLM_CHECK_OK(require(kVisionEncoderMethod, "images"));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kVisionEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(
-          auto tensor, detail::image_input(*input.try_get_image(), declared, kVisionEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
-                              run_encoder(*methods_, kVisionEncoderMethod, *tensor.tensor));
-      result = prefill_embeddings(rows, kVisionEncoderMethod, start_pos, stop);
-      break;
-    }
-    case MultimodalInput::Type::Audio: {
-      ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kAudioEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(
-          auto tensor, detail::audio_input(*input.try_get_audio(), declared, kAudioEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
-                              run_encoder(*methods_, kAudioEncoderMethod, *tensor.tensor));
-      result = prefill_embeddings(rows, kAudioEncoderMethod, start_pos, stop);
-      break;
-    }
     case MultimodalInput::Type::RawAudio: {
-      ET_LLM_CHECK(accepts_raw_audio(), NotSupported,
-                   "raw audio needs a waveform preprocessor: an 'audio_preprocessor' method in "
-                   "the program or a preprocessor .pte (audio_preprocessor_path / "
-                   "set_audio_preprocessor); or pass features [batch, bins, frames] as audio");
-      ET_LLM_CHECK_OK(require(kAudioEncoderMethod, "audio"));
-      detail::MethodSet& pre_module = preprocessor_ ? *preprocessor_ : *methods_;
-      const std::string pre_method = preprocessor_ ? "forward" : kAudioPreprocessorMethod;
-      ET_LLM_ASSIGN_OR_RETURN(auto pre_declared, declared_input(pre_module, pre_method));
-      ET_LLM_ASSIGN_OR_RETURN(
-          auto wave, detail::waveform_input(*input.try_get_raw_audio(), pre_declared, pre_method));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor features, run_encoder(pre_module, pre_method, *wave.tensor));
-      ET_LLM_CHECK(features.dim() == 3, InvalidProgram,
-                   "'" + pre_method + "' must return features [batch, bins, frames]");
-      // The features become an Audio input so they meet audio_encoder's dtype and shape rules.
-      Audio audio;
-      audio.batch_size = static_cast<int32_t>(features.size(0));
-      audio.n_bins = static_cast<int32_t>(features.size(1));
-      audio.n_frames = static_cast<int32_t>(features.size(2));
-      audio.data.resize(static_cast<size_t>(features.numel()));
-      ET_LLM_CHECK_OK(detail::to_floats(features.const_data_ptr(), audio.data.size(),
-                                        features.scalar_type(), audio.data.data()));
-      ET_LLM_ASSIGN_OR_RETURN(auto declared, declared_input(*methods_, kAudioEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(auto tensor,
-                              detail::audio_input(audio, declared, kAudioEncoderMethod));
-      ET_LLM_ASSIGN_OR_RETURN(Tensor rows,
-                              run_encoder(*methods_, kAudioEncoderMethod, *tensor.tensor));
-      result = prefill_embeddings(rows, kAudioEncoderMethod, start_pos, stop);
+      ET_LLM_ASSIGN_OR_RETURN(Audio features, preprocess(*input.try_get_raw_audio()));
+      result = encode(MultimodalInput(std::move(features)), start_pos, stop);
       break;
     }
+    case MultimodalInput::Type::Text:
+    case MultimodalInput::Type::Tokens:
+      // The Session feeds these as token ids through a TextPrefiller.
+      return Error(
+          ErrorCode::InvalidArgument,
+          std::string("MultimodalPrefiller feeds images and audio, not ") + input.type_name());
   }
   if (result.ok()) {
     result->forward_us += encoder_us_;

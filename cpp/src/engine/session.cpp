@@ -11,6 +11,7 @@
 #include "et_llm/text_decoder_runner.h"
 #include "et_llm/text_prefiller.h"
 #include "platform/huge_pages.h"
+#include "sampling/chain_settings.h"
 
 namespace et_llm {
 
@@ -62,44 +63,26 @@ const char* finish_reason_name(FinishReason reason) {
 SamplingParams SamplingConfig::to_params() const {
   SamplingParams params;
   params.temperature = temperature < 0.0f ? kDefaultTemperature : temperature;
-  params.top_k = top_k;
-  params.top_p = top_p;
-  params.min_p = min_p;
-  params.repetition_penalty = repetition_penalty;
-  params.frequency_penalty = frequency_penalty;
-  params.presence_penalty = presence_penalty;
-  params.penalty_last_n = penalty_last_n;
+  sampling::copy_chain_settings(*this, params);
   // Upstream's 0 is "unset"; past INT64_MAX a seed is folded into range.
   params.seed = seed == 0 ? -1 : static_cast<int64_t>(seed & 0x7fffffffffffffffULL);
   return params;
 }
 
 SamplingConfig SamplingConfig::from(const GenerationConfig& config) {
-  SamplingConfig sampling;
-  sampling.temperature = config.temperature;
-  sampling.top_p = config.top_p;
-  sampling.top_k = config.top_k;
-  sampling.seed = config.seed < 0 ? 0 : static_cast<uint64_t>(config.seed);
-  sampling.min_p = config.min_p;
-  sampling.repetition_penalty = config.repetition_penalty;
-  sampling.frequency_penalty = config.frequency_penalty;
-  sampling.presence_penalty = config.presence_penalty;
-  sampling.penalty_last_n = config.penalty_last_n;
-  sampling.logprobs = config.logprobs;
-  sampling.top_logprobs = config.top_logprobs;
-  return sampling;
+  SamplingConfig out;
+  out.temperature = config.temperature;
+  sampling::copy_chain_settings(config, out);
+  out.seed = config.seed < 0 ? 0 : static_cast<uint64_t>(config.seed);
+  out.logprobs = config.logprobs;
+  out.top_logprobs = config.top_logprobs;
+  return out;
 }
 
 Error SamplingConfig::validate() const {
   GenerationConfig config;
   config.temperature = temperature == -1.0f ? kDefaultTemperature : temperature;
-  config.top_p = top_p;
-  config.top_k = top_k;
-  config.min_p = min_p;
-  config.repetition_penalty = repetition_penalty;
-  config.frequency_penalty = frequency_penalty;
-  config.presence_penalty = presence_penalty;
-  config.penalty_last_n = penalty_last_n;
+  sampling::copy_chain_settings(*this, config);
   config.top_logprobs = top_logprobs;
   Error err = config.validate();
   if (!err.ok()) {
@@ -134,7 +117,7 @@ Error Session::load() {
           std::make_unique<detail::MethodSet>(pre->program, nullptr, &pre->backend_options);
     }
     media_prefiller_ = std::make_unique<MultimodalPrefiller>(
-        methods_.get(), preprocessor_methods_.get(), decoder.get(), &engine_->tokenizer());
+        methods_.get(), preprocessor_methods_.get(), decoder.get());
     ET_LLM_CHECK_OK(media_prefiller_->load());
     decoder_ = std::move(decoder);
   } else {

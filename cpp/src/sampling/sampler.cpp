@@ -3,6 +3,7 @@
 #include "et_llm/sampler.h"
 
 #include "sampling/candidates.h"
+#include "sampling/chain_settings.h"
 #include "sampling/greedy.h"
 #include "sampling/min_p.h"
 #include "sampling/penalties.h"
@@ -17,13 +18,7 @@ namespace et_llm {
 SamplingParams SamplingParams::from(const GenerationConfig& config) {
   SamplingParams params;
   params.temperature = config.temperature;
-  params.top_k = config.top_k;
-  params.top_p = config.top_p;
-  params.min_p = config.min_p;
-  params.repetition_penalty = config.repetition_penalty;
-  params.frequency_penalty = config.frequency_penalty;
-  params.presence_penalty = config.presence_penalty;
-  params.penalty_last_n = config.penalty_last_n;
+  sampling::copy_chain_settings(config, params);
   params.seed = config.seed;
   return params;
 }
