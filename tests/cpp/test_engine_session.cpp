@@ -1,11 +1,15 @@
 // Engine / Session from C++: sessions of one engine, interleaved token by token
 // and on threads, each equal to the eager-PyTorch references of the fixture
-// manifest (tests/fixtures/build.py).
+// manifest (tests/fixtures/build.py); failed calls (a prompt too long, NaN
+// logits) leave a session as it was.
 #include <et_llm/et_llm.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -123,6 +127,39 @@ TEST_P(EngineSessionTest, FailedCallLeavesTheSessionAsBefore) {
   greedy.temperature = 0.0f;
   auto first = (*session)->decode_one(greedy);
   ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->token_id, references_[0].output[0]);
+}
+
+// Stands in for a model whose logits turned NaN.
+class NaNLogits : public et_llm::LogitsProcessor {
+ public:
+  et_llm::Error process(const std::vector<TokenId>&, float* logits, size_t vocab_size) override {
+    std::fill(logits, logits + vocab_size, std::numeric_limits<float>::quiet_NaN());
+    return et_llm::Error();
+  }
+};
+
+TEST_P(EngineSessionTest, NaNLogitsAreAnErrorAndNothingIsCommitted) {
+  auto session = engine_->create_session();
+  ASSERT_TRUE(session.ok());
+  const std::vector<et_llm::MultimodalInput> prompt = {
+      et_llm::make_token_input(references_[0].prompt)};
+  for (float temperature : {0.0f, 0.8f}) {
+    et_llm::GenerationConfig config;
+    config.temperature = temperature;
+    config.max_new_tokens = 4;
+    config.logits_processors = {std::make_shared<NaNLogits>()};
+    const et_llm::Error err = (*session)->generate(prompt, config);
+    EXPECT_EQ(err.code(), et_llm::ErrorCode::ExecutionFailed) << temperature;
+    EXPECT_NE(err.message().find("NaN"), std::string::npos) << err.message();
+    EXPECT_EQ((*session)->position(), 0) << temperature;
+  }
+  // The session goes on as if the failed turns had not been.
+  ASSERT_FALSE((*session)->prefill_tokens(references_[0].prompt));
+  et_llm::SamplingConfig greedy;
+  greedy.temperature = 0.0f;
+  auto first = (*session)->decode_one(greedy);
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
   EXPECT_EQ(first->token_id, references_[0].output[0]);
 }
 

@@ -129,26 +129,4 @@ TEST_F(FixtureTest, MetadataHasUpstreamNames) {
   EXPECT_EQ(meta->to_map().count("get_max_context_len"), 1u);
 }
 
-TEST(GenerationConfig, ResolveMaxNewTokens) {
-  et_llm::GenerationConfig config;
-  EXPECT_EQ(config.resolve_max_new_tokens(128, 20), 108);
-  config.max_new_tokens = 10;
-  EXPECT_EQ(config.resolve_max_new_tokens(128, 20), 10);
-  EXPECT_EQ(config.resolve_max_new_tokens(128, 125), 3);
-  config.max_new_tokens = -1;
-  config.seq_len = 50;
-  EXPECT_EQ(config.resolve_max_new_tokens(128, 20), 30);
-  EXPECT_EQ(config.resolve_max_new_tokens(128, 60), 0);
-}
-
-TEST(GenerationConfig, Validate) {
-  et_llm::GenerationConfig config;
-  EXPECT_TRUE(config.validate().ok());
-  config.num_bos = -1;
-  EXPECT_EQ(config.validate().code(), ErrorCode::InvalidArgument);
-  config = {};
-  config.seq_len = 0;
-  EXPECT_EQ(config.validate().code(), ErrorCode::InvalidArgument);
-}
-
 }  // namespace
