@@ -26,7 +26,8 @@ void bind_generation_config(py::module_& m) {
                   const typed::Int& top_k, float top_p, float min_p, float repetition_penalty,
                   float frequency_penalty, float presence_penalty, const typed::Int& penalty_last_n,
                   const OptionalLogitsProcessors& logits_processors, bool logprobs,
-                  const typed::Int& top_logprobs, std::string grammar, std::string grammar_type) {
+                  const typed::Int& top_logprobs, std::string grammar, std::string grammar_type,
+                  std::string speculative, const typed::Int& num_draft_tokens) {
                  GenerationConfig config;
                  config.echo = echo;
                  config.max_new_tokens = int32_from(max_new_tokens, "max_new_tokens");
@@ -47,6 +48,8 @@ void bind_generation_config(py::module_& m) {
                  config.logits_processors = logits_processors_from(logits_processors);
                  config.grammar = std::move(grammar);
                  config.grammar_type = std::move(grammar_type);
+                 config.speculative = std::move(speculative);
+                 config.num_draft_tokens = int32_from(num_draft_tokens, "num_draft_tokens");
                  check(config.validate());
                  return config;
                }),
@@ -61,7 +64,8 @@ void bind_generation_config(py::module_& m) {
            py::arg("frequency_penalty") = 0.0f, py::arg("presence_penalty") = 0.0f,
            py::arg("penalty_last_n") = 64, py::arg("logits_processors") = py::none(),
            py::arg("logprobs") = false, py::arg("top_logprobs") = 0, py::arg("grammar") = "",
-           py::arg("grammar_type") = "")
+           py::arg("grammar_type") = "", py::arg("speculative") = "",
+           py::arg("num_draft_tokens") = 8)
       // copy.copy / copy.deepcopy (logits processors are shared, as Python objects are).
       .def("__copy__", [](const GenerationConfig& self) { return GenerationConfig(self); })
       .def(
@@ -96,6 +100,9 @@ void bind_generation_config(py::module_& m) {
                      "A JSON schema, regex, Lark or GBNF grammar the output must match ('': none)")
       .def_readwrite("grammar_type", &GenerationConfig::grammar_type,
                      "'json_schema', 'regex', 'lark' or 'gbnf'")
+      .def_readwrite("speculative", &GenerationConfig::speculative,
+                     "'prompt_lookup': greedy decoding that verifies drafts from the "
+                     "conversation in one forward, same tokens ('': off)")
       .def("resolve_max_new_tokens", &GenerationConfig::resolve_max_new_tokens,
            py::arg("max_context_len"), py::arg("num_tokens_occupied"))
       .def("validate", [](const GenerationConfig& config) { check(config.validate()); })
@@ -103,6 +110,7 @@ void bind_generation_config(py::module_& m) {
   def_int32(config, "max_new_tokens", &GenerationConfig::max_new_tokens);
   def_int32(config, "seq_len", &GenerationConfig::seq_len);
   def_int32(config, "num_eos", &GenerationConfig::num_eos);
+  def_int32(config, "num_draft_tokens", &GenerationConfig::num_draft_tokens);
   bind_sampling_fields(config);
 }
 

@@ -28,6 +28,8 @@ void bind_stats(py::module_& m) {
       .def_readwrite("aggregate_sampling_time_us", &Stats::aggregate_sampling_time_us)
       .def_readwrite("grammar_time_us", &Stats::grammar_time_us)
       .def_readwrite("num_forced_tokens", &Stats::num_forced_tokens)
+      .def_readwrite("num_draft_tokens", &Stats::num_draft_tokens)
+      .def_readwrite("num_accepted_draft_tokens", &Stats::num_accepted_draft_tokens)
       .def_readwrite("aggregate_model_execution_time_us", &Stats::aggregate_model_execution_time_us)
       .def("on_sampling_begin", &Stats::on_sampling_begin)
       .def("on_sampling_end", &Stats::on_sampling_end)

@@ -55,14 +55,28 @@ struct GenerationConfig {
   std::string grammar;
   std::string grammar_type;
 
+  // Speculative decoding: "prompt_lookup" drafts up to num_draft_tokens
+  // tokens from the conversation so far (the continuation of the latest
+  // earlier occurrence of its last tokens) and verifies them in one forward;
+  // the output is token for token plain greedy decoding's. Greedy only
+  // (temperature 0, no penalties, processors, grammar or logprobs); a
+  // program that returns the last position's logits only decodes as without
+  // it (Stats.num_draft_tokens stays 0). "": off.
+  std::string speculative;
+  int32_t num_draft_tokens = 8;
+
   // How many tokens may be generated when `num_tokens_occupied` positions of a
   // `max_context_len` context are taken. Never negative.
   int32_t resolve_max_new_tokens(int64_t max_context_len, int64_t num_tokens_occupied) const;
 
   // InvalidArgument naming the first field out of range.
   Error validate() const;
+  static constexpr int32_t kMaxDraftTokens = 64;
 
   std::string to_string() const;
+
+ private:
+  Error validate_speculative() const;
 };
 
 }  // namespace et_llm

@@ -190,6 +190,14 @@ class Session {
   Result<TokenId> advance(Sampler& sampler, const std::vector<TokenId>& recent,
                           const std::vector<std::shared_ptr<LogitsProcessor>>& processors,
                           bool want_logprobs, size_t top_logprobs, TokenLogprobs* logprobs);
+  // advance() for plain greedy decoding with prompt-lookup drafts of up to
+  // `max_draft` tokens (speculative_step.cpp): one forward feeds the pending
+  // token and a draft and verifies it; the tokens it confirms are returned by
+  // the calls that follow without a forward. Same tokens as advance().
+  Result<TokenId> advance_speculative(size_t max_draft);
+  // Forgets confirmed tokens not returned yet (the turn ended before them):
+  // their positions are dead, and the pending token is fed again next turn.
+  void drop_confirmed();
   // Feeds the pending token and all but the last of `forced` in one prefill;
   // the last becomes pending. Tokens a grammar forces, taken without sampling.
   Error advance_forced(const std::vector<TokenId>& forced);
@@ -226,10 +234,14 @@ class Session {
   std::optional<Error> cancel_reason_;
   int64_t last_step_forward_us_ = 0;  // of advance()'s forward, 0 when none ran
 
-  int64_t position_ = 0;                   // positions in the KV cache
-  std::optional<TokenId> pending_token_;   // sampled last, not yet fed
-  std::vector<float> last_logits_;         // after a prefill: logits of its last position
-  std::vector<TokenId> history_;           // one id per position
+  int64_t position_ = 0;                  // positions in the KV cache
+  std::optional<TokenId> pending_token_;  // sampled last, not yet fed
+  std::vector<float> last_logits_;        // after a prefill: logits of its last position
+  std::vector<TokenId> history_;          // one id per position
+  // advance_speculative's confirmed tokens not returned yet: each one's
+  // predecessor (the pending token when it is returned) is already fed.
+  std::vector<TokenId> confirmed_;
+  size_t next_confirmed_ = 0;
   Utf8StreamDecoder utf8_;                 // decode_one's pieces
   std::unique_ptr<Sampler> step_sampler_;  // decode_one's, kept while its config is
   SamplingConfig step_sampling_;

@@ -39,6 +39,10 @@ struct Stats {
   // during the forward) and how many tokens it forced (fed without sampling).
   int64_t grammar_time_us = 0;
   int64_t num_forced_tokens = 0;
+  // GenerationConfig::speculative: tokens drafted, and those the model agreed
+  // with (each one a token without a forward of its own).
+  int64_t num_draft_tokens = 0;
+  int64_t num_accepted_draft_tokens = 0;
 
   void on_sampling_begin();
   void on_sampling_end();

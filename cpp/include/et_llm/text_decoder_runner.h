@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,15 @@ class TextDecoderRunner {
   // max_tokens_per_step().
   virtual Result<Logits> step(const TokenId* tokens, size_t n, int64_t start_pos);
 
+  // The logits of each position of the last step: [1, T, V] programs give one
+  // row per token, [1, V] ones the last position only (positions() == 1).
+  // Valid until the next step.
+  size_t positions() const { return positions_; }
+  // Whether a step of several tokens gave one row per token; unknown until
+  // one ran.
+  std::optional<bool> returns_every_position() const { return every_position_; }
+  Logits logits_at(size_t position) const;
+
   // The model's argmax of `logits`, upstream's logits_to_token.
   static TokenId logits_to_token(const Logits& logits);
 
@@ -69,6 +79,10 @@ class TextDecoderRunner {
   std::string prefill_method_;
   std::string decode_method_;
   int64_t last_forward_us_ = 0;
+  // The last step's logits rows (see logits_at).
+  Logits first_row_;
+  size_t positions_ = 0;
+  std::optional<bool> every_position_;
 
  private:
   std::vector<int64_t> token_buffer_;  // int64 copy of the tokens of one call

@@ -83,6 +83,41 @@ Error GenerationConfig::validate() const {
   if (seed < -1) {
     return bad("seed must be -1 (random) or >= 0, got " + std::to_string(seed));
   }
+  return validate_speculative();
+}
+
+Error GenerationConfig::validate_speculative() const {
+  if (speculative.empty()) {
+    return Error();
+  }
+  if (speculative != "prompt_lookup") {
+    return Error(
+        ErrorCode::InvalidArgument,
+        "GenerationConfig.speculative must be '' or 'prompt_lookup', got '" + speculative + "'");
+  }
+  if (num_draft_tokens < 1 || num_draft_tokens > kMaxDraftTokens) {
+    return Error(ErrorCode::InvalidArgument, "GenerationConfig.num_draft_tokens must be 1.." +
+                                                 std::to_string(kMaxDraftTokens) + ", got " +
+                                                 std::to_string(num_draft_tokens));
+  }
+  const char* conflict = nullptr;
+  if (temperature != 0.0f && top_k != 1) {
+    conflict = "sampling (temperature > 0)";
+  } else if (repetition_penalty != 1.0f || frequency_penalty != 0.0f || presence_penalty != 0.0f) {
+    conflict = "penalties";
+  } else if (!logits_processors.empty()) {
+    conflict = "logits_processors";
+  } else if (!grammar.empty()) {
+    conflict = "a grammar";
+  } else if (logprobs || top_logprobs > 0) {
+    conflict = "logprobs";
+  }
+  if (conflict != nullptr) {
+    return Error(ErrorCode::NotSupported,
+                 std::string("GenerationConfig.speculative works with plain greedy decoding so "
+                             "far, not with ") +
+                     conflict);
+  }
   return Error();
 }
 
@@ -139,6 +174,9 @@ std::string GenerationConfig::to_string() const {
       out << (i ? ", " : "") << quoted(stop[i]);
     }
     out << "]";
+  }
+  if (!speculative.empty()) {
+    out << ", speculative='" << speculative << "', num_draft_tokens=" << num_draft_tokens;
   }
   if (!grammar.empty()) {
     // The grammar itself can be long: its type and size tell which one it is.

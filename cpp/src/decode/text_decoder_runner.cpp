@@ -49,7 +49,11 @@ Result<Logits> TextDecoderRunner::step(const TokenId* tokens, size_t n, int64_t 
   const bool is_decode = n == 1;
   const std::string& method =
       (is_decode && decode_method_ != prefill_method_) ? decode_method_ : prefill_method_;
-  return forward(method, input, is_decode);
+  auto logits = forward(method, input, is_decode);
+  if (logits.ok() && n > 1) {
+    every_position_ = positions_ == n;
+  }
+  return logits;
 }
 
 Result<Logits> TextDecoderRunner::forward(const std::string& method, const ForwardInput& input,
@@ -77,9 +81,17 @@ Result<Logits> TextDecoderRunner::forward(const std::string& method, const Forwa
   ET_LLM_CHECK(logits.dim() >= 1 && logits.numel() > 0, ExecutionFailed, "empty logits");
   const size_t vocab = static_cast<size_t>(logits.size(logits.dim() - 1));
   const size_t rows = static_cast<size_t>(logits.numel()) / vocab;
-  // [1, V] holds the last position only; [1, T, V] every position: take the last row.
-  const size_t offset = (rows - 1) * vocab * logits.element_size();
-  return Logits{static_cast<const char*>(logits.const_data_ptr()) + offset, dtype, vocab};
+  // [1, V] holds the last position only; [1, T, V] every position: the last row.
+  first_row_ = Logits{logits.const_data_ptr(), dtype, vocab};
+  positions_ = rows;
+  return logits_at(rows - 1);
+}
+
+Logits TextDecoderRunner::logits_at(size_t position) const {
+  const size_t row_bytes =
+      first_row_.vocab_size * (first_row_.dtype == ScalarType::Float ? sizeof(float) : 2);
+  return Logits{static_cast<const char*>(first_row_.data) + position * row_bytes, first_row_.dtype,
+                first_row_.vocab_size};
 }
 
 TokenId TextDecoderRunner::logits_to_token(const Logits& logits) { return greedy_token(logits); }

@@ -202,6 +202,7 @@ void Generation::close() {
 }
 
 void Generation::fail() {
+  session_.drop_confirmed();
   session_.restore(std::move(snapshot_));
   session_.generated_.clear();
   session_.generated_text_.clear();
@@ -257,8 +258,10 @@ Result<std::string> Generation::next() {
   if (mask_) {
     mask_->prefetch();  // the mask needs only the tokens so far: computed during the forward
   }
-  auto token = s.advance(sampler_, recent_, processors_, want_logprobs,
-                         static_cast<size_t>(config_.top_logprobs), &logprobs);
+  auto token = config_.speculative.empty()
+                   ? s.advance(sampler_, recent_, processors_, want_logprobs,
+                               static_cast<size_t>(config_.top_logprobs), &logprobs)
+                   : s.advance_speculative(static_cast<size_t>(config_.num_draft_tokens));
   if (mask_) {
     (void)mask_->join();  // when advance() failed before the mask was applied
   }
@@ -370,6 +373,7 @@ Result<std::string> Generation::take_forced(const std::vector<TokenId>& forced) 
 
 Result<std::string> Generation::finish(FinishReason reason) {
   Session& s = session_;
+  s.drop_confirmed();
   std::string text;
   if (reason != FinishReason::StopString) {
     bool matched = false;

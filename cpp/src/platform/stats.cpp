@@ -71,6 +71,8 @@ std::string Stats::to_json_string() const {
       << ",\"decode_forward_time_us\":" << decode_forward_time_us
       << ",\"grammar_time_us\":" << grammar_time_us
       << ",\"num_forced_tokens\":" << num_forced_tokens
+      << ",\"num_draft_tokens\":" << num_draft_tokens
+      << ",\"num_accepted_draft_tokens\":" << num_accepted_draft_tokens
       << ",\"prefill_tokens_per_second\":" << prefill_tokens_per_second()
       << ",\"decode_tokens_per_second\":" << decode_tokens_per_second() << "}";
   return out.str();

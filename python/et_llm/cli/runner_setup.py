@@ -35,8 +35,15 @@ def tokenizer_adds_bos(model: SelectedModel) -> bool:
 
 
 def print_stats(stats: Stats) -> None:
+    drafts = ""
+    if stats.num_draft_tokens:
+        drafts = (
+            f" ({stats.num_accepted_draft_tokens} of {stats.num_draft_tokens} drafted tokens"
+            " accepted)"
+        )
     print(
         f"{stats.num_prompt_tokens} prompt tokens at {stats.prefill_tokens_per_second:.1f} tok/s, "
-        f"{stats.num_generated_tokens} generated at {stats.decode_tokens_per_second:.1f} tok/s",
+        f"{stats.num_generated_tokens} generated at {stats.decode_tokens_per_second:.1f} tok/s"
+        + drafts,
         file=sys.stderr,
     )

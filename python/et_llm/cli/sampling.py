@@ -45,6 +45,13 @@ def add_sampling_arguments(parser: argparse.ArgumentParser, max_new_tokens: int)
         help="extra token id that ends generation (repeatable)",
     )
     group.add_argument("--ignore-eos", action="store_true", help="do not stop at EOS")
+    group.add_argument(
+        "--speculative",
+        choices=["prompt_lookup"],
+        help="verify drafts taken from the conversation in one forward: the same greedy text, "
+        "faster where the output repeats the input (implies --greedy)",
+    )
+    _flag(group, "num_draft_tokens", type=int, help="tokens drafted at most per step (default: 8)")
     structured = group.add_mutually_exclusive_group()
     structured.add_argument(
         "--json-schema",
@@ -92,6 +99,7 @@ _PASSED_THROUGH = (
     "presence_penalty",
     "penalty_last_n",
     "seed",
+    "num_draft_tokens",
 )
 
 
@@ -103,10 +111,12 @@ def generation_config(args: argparse.Namespace) -> Any:
         value = getattr(args, name)
         if value is not None:
             setattr(config, name, value)
-    if args.greedy:
+    if args.greedy or args.speculative:
         if args.temperature not in (None, 0.0):
-            raise InvalidArgumentError("--greedy contradicts --temperature")
+            flag = "--greedy" if args.greedy else "--speculative"
+            raise InvalidArgumentError(f"{flag} contradicts --temperature")
         config.temperature = 0.0
+    config.speculative = args.speculative or ""
     config.stop = list(args.stop)
     config.stop_token_ids = list(args.stop_token_id)
     config.ignore_eos = args.ignore_eos
