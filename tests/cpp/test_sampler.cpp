@@ -156,6 +156,20 @@ TEST(Sampler, NaNLogitsGiveATokenWhoseLogitIsNaN) {
   }
 }
 
+TEST(Sampler, OneNaNAmongFiniteLogitsIsPickedSoItIsSeen) {
+  // A model whose logits broke at one entry: whatever the settings, the pick is
+  // that entry, which the Session turns into an error.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> logits{5.0f, 0.0f, nan, 0.0f, -3.0f};
+  for (float temperature : {0.0f, 0.8f}) {
+    SamplingParams params;
+    params.temperature = temperature;
+    params.top_k = 3;
+    Sampler sampler(params);
+    EXPECT_EQ(sampler.sample(view(logits)), 2u) << temperature;
+  }
+}
+
 TEST(Sampler, UnseededSamplersStillDrawFromTheDistribution) {
   Sampler sampler(0.8f);  // seed -1: std::random_device
   std::set<TokenId> drawn;

@@ -2,6 +2,7 @@
 // with a prompt-lookup draft in one forward and keeps the draft's prefix the
 // model agrees with, so several tokens can cost one read of the weights.
 #include <algorithm>
+#include <cmath>
 
 #include "et_llm/session.h"
 #include "et_llm/text_decoder_runner.h"
@@ -61,7 +62,14 @@ Result<TokenId> Session::advance_speculative(size_t max_draft) {
   last_step_forward_us_ = decoder_->last_forward_us();
   std::vector<TokenId> verified(tokens.size());
   for (size_t i = 0; i < tokens.size(); ++i) {
-    verified[i] = TextDecoderRunner::logits_to_token(decoder_->logits_at(i));
+    const Logits row = decoder_->logits_at(i);
+    verified[i] = TextDecoderRunner::logits_to_token(row);
+    if (std::isnan(row.at(verified[i]))) {  // see greedy_token
+      (void)decoder_->rewind(position_);
+      return Error(ErrorCode::ExecutionFailed, "the model's logits are NaN at position " +
+                                                   std::to_string(position_ + i) +
+                                                   ": no token to sample");
+    }
   }
   const size_t accepted = speculative::accepted_prefix(draft, verified);
   stats_.num_draft_tokens += static_cast<int64_t>(draft.size());

@@ -30,7 +30,8 @@ struct Candidates {
 
   // The whole vocabulary in id order (items[id].id == id, which penalties
   // rely on), converted from fp16/bf16 if need be.
-  void assign(const Logits& logits);
+  // Fills the candidates; false (and `*nan_at` set) when a logit is NaN.
+  bool assign(const Logits& logits, size_t* nan_at = nullptr);
 
   std::vector<Candidate>::iterator begin() { return items.begin(); }
   std::vector<Candidate>::iterator end() { return items.begin() + size; }

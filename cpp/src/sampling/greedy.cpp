@@ -9,12 +9,17 @@ TokenId greedy_token(const Logits& logits) {
   if (vocab == 0) {
     return 0;
   }
-  // Strictly greater, from index 0: ties keep the lower id.
+  // Strictly greater, from index 0: ties keep the lower id. A NaN anywhere is
+  // returned as the pick (no comparison can rank it), so the caller, which
+  // refuses a NaN pick, reports the broken logits instead of a token.
   return logits.visit([vocab](const auto* values) -> TokenId {
     size_t best = 0;
     float best_value = static_cast<float>(values[0]);
     for (size_t i = 1; i < vocab; ++i) {
       const float value = static_cast<float>(values[i]);
+      if (value != value) {
+        return i;
+      }
       if (value > best_value) {
         best_value = value;
         best = i;

@@ -72,7 +72,10 @@ TokenId Sampler::sample(const Logits& logits, const std::vector<TokenId>& recent
     return 0;
   }
   sampling::Candidates& candidates = chain_->candidates;
-  candidates.assign(logits);
+  size_t nan_at = 0;
+  if (!candidates.assign(logits, &nan_at)) {
+    return nan_at;  // the caller refuses a NaN pick: see greedy_token
+  }
   if (penalize) {
     chain_->penalties.apply(candidates, recent);
   }
