@@ -24,6 +24,7 @@ from tests.python.readme_snippets import code_blocks
 
 INVALID_ARGUMENT = int(et_llm.ErrorCode.INVALID_ARGUMENT)
 INVALID_STATE = int(et_llm.ErrorCode.INVALID_STATE)
+NOT_SUPPORTED = int(et_llm.ErrorCode.NOT_SUPPORTED)
 NOT_FOUND = int(et_llm.ErrorCode.NOT_FOUND)
 CONTEXT_OVERFLOW = int(et_llm.ErrorCode.CONTEXT_OVERFLOW)
 STOPPED = 4  # ET_LLM_FINISH_STOPPED
@@ -171,6 +172,12 @@ def test_config_fields_round_trip(config: ctypes.c_void_p) -> None:
     API.ok(API.et_llm_config_add_stop_string(config, b"\n\n"))
     API.ok(API.et_llm_config_add_stop_token(config, 7))
     API.ok(API.et_llm_config_set_grammar(config, b"[a-z]+", b"regex"))
+    API.ok(API.et_llm_config_set_speculative(config, b"prompt_lookup", 5))
+    assert "speculative='prompt_lookup', num_draft_tokens=5" in text_of(
+        "et_llm_config_describe", config
+    )
+    expect_error(API.et_llm_config_validate(config), NOT_SUPPORTED, "greedy")
+    API.ok(API.et_llm_config_set_speculative(config, b"", 8))
     text = text_of("et_llm_config_describe", config)
     assert "max_new_tokens=17" in text and "stop_token_ids=[7]" in text, text
     assert "stop=['\\n\\n']" in text and "grammar_type='regex'" in text, text

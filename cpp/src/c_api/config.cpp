@@ -146,6 +146,17 @@ et_llm_status et_llm_config_set_grammar(et_llm_config* config, const char* gramm
   });
 }
 
+et_llm_status et_llm_config_set_speculative(et_llm_config* config, const char* kind,
+                                            int32_t num_draft_tokens) {
+  return guarded([&]() -> Error {
+    ET_LLM_CHECK_OK(check(config));
+    ET_LLM_CHECK_OK(et_llm::c_api::check_string(kind, "kind"));
+    config->config.speculative = kind;
+    config->config.num_draft_tokens = num_draft_tokens;
+    return Error();
+  });
+}
+
 et_llm_status et_llm_config_describe(const et_llm_config* config, char* text, size_t capacity,
                                      size_t* size) {
   return guarded([&]() -> Error {

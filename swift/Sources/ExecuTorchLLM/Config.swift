@@ -39,6 +39,12 @@ final class ConfigHandle: @unchecked Sendable {  // every use of `handle` holds 
   }
 }
 
+/// The kinds of speculative decoding (et_llm's extra).
+public enum Speculative: String, Sendable {
+  case off = ""
+  case promptLookup = "prompt_lookup"
+}
+
 /// The kinds of grammar constrained decoding takes (et_llm's extra).
 public enum GrammarType: String, Sendable, CaseIterable {
   case jsonSchema = "json_schema"
@@ -59,6 +65,8 @@ public struct Config: Sendable, CustomStringConvertible {
   private var stopTokenList: [UInt64] = []
   private var grammarText = ""
   private var grammarKind = GrammarType.jsonSchema
+  private var speculativeKind = Speculative.off
+  private var draftTokenCount: Int32 = 8
 
   /// The defaults.
   public init() {}
@@ -253,6 +261,26 @@ public struct Config: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Speculative decoding (et_llm's extra): `.promptLookup` verifies drafts of
+  /// up to `numDraftTokens` tokens from the conversation in one forward. Greedy
+  /// decoding only (`temperature = 0`); the same tokens, faster where the
+  /// output repeats the input.
+  public var speculative: Speculative {
+    get { speculativeKind }
+    set {
+      speculativeKind = newValue
+      applySpeculative()
+    }
+  }
+
+  public var numDraftTokens: Int32 {
+    get { draftTokenCount }
+    set {
+      draftTokenCount = newValue
+      applySpeculative()
+    }
+  }
+
   // MARK: checks
 
   /// Throws `.invalidArgument` naming the first field out of range.
@@ -314,6 +342,15 @@ public struct Config: Sendable, CustomStringConvertible {
       for token in tokens {
         mustSucceed(et_llm_config_add_stop_token(handle, token), "et_llm_config_add_stop_token")
       }
+    }
+  }
+
+  private mutating func applySpeculative() {
+    let kind = speculativeKind.rawValue
+    let count = draftTokenCount
+    // Never fails: the values are checked by validate() and generation.
+    mutate {
+      mustSucceed(et_llm_config_set_speculative($0, kind, count), "et_llm_config_set_speculative")
     }
   }
 

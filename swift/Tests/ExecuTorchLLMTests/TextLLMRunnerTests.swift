@@ -29,6 +29,25 @@ extension Models {
       }
     }
 
+    @Test func speculativeDecodingGivesTheSameTokens() throws {
+      // cache_position's program returns every position's logits, so drafts are verified.
+      let runner = makeRunner("cache_position")
+      let prompt = String(repeating: "one two three four five six ", count: 3)
+      var plain = greedy(40)
+      plain.ignoreEOS = true
+      try runner.generate(prompt, plain)
+      let expected = runner.generatedTokens
+      runner.reset()
+      var fast = plain
+      fast.speculative = .promptLookup
+      fast.numDraftTokens = 4
+      #expect(fast.description.contains("speculative='prompt_lookup', num_draft_tokens=4"))
+      try runner.generate(prompt, fast)
+      #expect(runner.generatedTokens == expected)
+      fast.temperature = 0.5
+      #expect(throws: ExecuTorchLLMError.self) { try fast.validate() }
+    }
+
     @Test func loadIsExplicitAndOnce() throws {
       let runner = makeRunner()
       #expect(!runner.isLoaded)
