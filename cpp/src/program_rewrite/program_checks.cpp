@@ -81,4 +81,15 @@ bool argument_kinds_consistent(const std::vector<Plan>& plans) {
   return true;
 }
 
+bool planned_memory_within(const std::vector<Plan>& plans, uint64_t limit) {
+  for (const Plan& plan : plans) {
+    uint64_t total = 0;
+    for (int64_t size : plan.planned_buffer_sizes) {
+      if (size < 0 || static_cast<uint64_t>(size) > limit - total) return false;
+      total += static_cast<uint64_t>(size);
+    }
+  }
+  return true;
+}
+
 }  // namespace et_llm::program_rewrite

@@ -1,10 +1,13 @@
 // Load-time checks of a program's plans that the runtime's flatbuffer
-// verification cannot make: indices that point past their tables, and kernel
-// arguments whose kind differs between calls of the same operator. The 1.5
-// runtime trusts both and aborts (ET_CHECK) or runs a null kernel on them, so
-// a corrupt file that passes verification is refused here instead.
+// verification cannot make: indices that point past their tables, kernel
+// arguments whose kind differs between calls of the same operator, and
+// planned memory no allocation can give. The 1.5 runtime trusts all three
+// and aborts (ET_CHECK, or an uncaught std::bad_alloc when it allocates the
+// planned buffers) or runs a null kernel on them, so a corrupt file that
+// passes verification is refused here instead.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "program_rewrite/program_model.h"
@@ -21,5 +24,10 @@ bool indices_valid(const std::vector<Plan>& plans);
 // argument's kind, so a call that differs names a wrong value. Tensor lists
 // hold tensors (or None, when optional).
 bool argument_kinds_consistent(const std::vector<Plan>& plans);
+
+// Each method's planned buffers are sizes (not negative) that add up to at
+// most `limit` bytes (the loader passes the machine's physical memory: a
+// method that needs more can never run here).
+bool planned_memory_within(const std::vector<Plan>& plans, uint64_t limit);
 
 }  // namespace et_llm::program_rewrite

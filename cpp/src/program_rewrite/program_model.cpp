@@ -16,6 +16,7 @@ constexpr int kInputs = 3;
 constexpr int kOutputs = 4;
 constexpr int kChains = 5;
 constexpr int kOperators = 6;
+constexpr int kNonConstBufferSizes = 8;
 }  // namespace plan_field
 namespace tensor_field {
 constexpr int kScalarType = 0;
@@ -172,6 +173,10 @@ Plan read_plan(FlatbufferReader& r, uint32_t table) {
     const auto overload = r.string(op, 1);
     if (!overload.empty()) name += "." + std::string(overload);
     plan.operators.push_back(std::move(name));
+  }
+  const auto sizes = r.vector(table, plan_field::kNonConstBufferSizes, 8);
+  for (uint32_t i = 0; i < sizes.length && !r.failed(); ++i) {
+    plan.planned_buffer_sizes.push_back(r.scalar_at<int64_t>(sizes, i));
   }
   const auto chains = r.vector(table, plan_field::kChains, 4);
   plan.chain_count = chains.length;

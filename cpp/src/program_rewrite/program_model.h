@@ -77,6 +77,9 @@ struct Plan {
   std::vector<std::string> operators;  // "name.overload", or "name" without overload
   size_t chain_count = 0;
   std::vector<Instruction> instructions;  // of the first chain
+  // non_const_buffer_sizes: the planned memory the runtime allocates when the
+  // method loads (entry 0 is reserved and 0).
+  std::vector<int64_t> planned_buffer_sizes;
 };
 
 // Reads every execution plan; nullopt when the buffer is not a well-formed

@@ -1,7 +1,11 @@
 #include "program_rewrite/rewriting_data_loader.h"
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "kernels/rewrite_kernels.h"
@@ -20,6 +24,13 @@ using executorch::runtime::Result;
 constexpr size_t kMaxRewrittenBytes = size_t{64} << 20;
 
 void free_copy(void* /*context*/, void* data, size_t /*size*/) { std::free(data); }
+
+uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return std::numeric_limits<uint64_t>::max();
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+}
 
 // A rewrite is kept when et_llm's kernels for its patched calls are registered.
 bool register_kernels(const Rewrite& rewrite) {
@@ -52,6 +63,10 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
   if (!indices_valid(*plans) || !argument_kinds_consistent(*plans)) {
     loaded->Free();
     return executorch::runtime::Error::InvalidProgram;
+  }
+  if (!planned_memory_within(*plans, physical_memory_bytes())) {
+    loaded->Free();
+    return executorch::runtime::Error::MemoryAllocationFailed;
   }
   if (!rewrite_) return loaded;
   const ProgramRewrites rewrites = plan_program_rewrites(*plans, register_kernels);
