@@ -113,7 +113,9 @@ Error check_charsmap(std::string_view blob) {
   const size_t count = trie_size / 4;
   for (size_t i = 0; i < count; ++i) {
     const uint32_t unit = unit_at(units, i);
-    if (is_value_unit(unit)) continue;  // never followed as a node
+    // A value unit is never followed as a node, except the root: every lookup
+    // starts there, whatever it holds.
+    if (i != 0 && is_value_unit(unit)) continue;
     // Children are at (i ^ base) ^ byte for every byte value.
     const size_t base = i ^ child_base(unit);
     if ((base | 0xFF) >= count) {
@@ -143,16 +145,23 @@ Error check_normalizer(std::string_view spec) {
   return reader.error();
 }
 
+// The library's trie builder (darts-clone) throws on an empty key or a NUL
+// byte in one, which ends the process; no real model has either.
 Error check_piece(std::string_view piece) {
   FieldReader reader(piece);
   uint32_t field, wire_type;
-  std::string_view payload;
+  std::string_view payload, text;
   while (reader.next(field, wire_type, payload)) {
-    if (field == kPieceText && payload.size() > kMaxPieceBytes) {
-      return invalid("a piece of " + std::to_string(payload.size()) + " bytes");
-    }
+    // The last one counts, as in protobuf, which keeps another wire type's apart.
+    if (field == kPieceText && wire_type == kLengthDelimited) text = payload;
   }
-  return reader.error();
+  ET_LLM_CHECK_OK(reader.error());
+  if (text.size() > kMaxPieceBytes) {
+    return invalid("a piece of " + std::to_string(text.size()) + " bytes");
+  }
+  if (text.empty()) return invalid("an empty piece");
+  if (text.find('\0') != std::string_view::npos) return invalid("a piece with a NUL byte");
+  return Error();
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // Checks a serialized SentencePiece ModelProto for the damage that makes
 // libsentencepiece 0.1.x (Debian's) crash instead of failing: it trusts the
 // precompiled normalization tries (a damaged one reads out of bounds on every
-// encode) and recurses once per byte of a piece when building its trie.
+// encode), recurses once per byte of a piece when building its trie, and
+// that trie's builder throws (past the library's API) on an empty piece or a
+// NUL byte in one.
 // Newer SentencePiece releases check the tries themselves.
 #pragma once
 
