@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,16 +79,12 @@ def worker(engine: str, model: str, tokenizer: str, new_tokens: int, repeats: in
 
 def run_worker(engine: str, args: argparse.Namespace) -> dict:
     """This script with `--worker ENGINE` in a subprocess; its last stdout line."""
+    from et_llm.bench.subprocesses import last_json_line  # here: the upstream worker stays free
+
     command = [sys.executable, __file__, "--worker", engine, "--model", args.model]
     command += ["--tokenizer", args.tokenizer, "--new-tokens", str(args.new_tokens)]
     command += ["--repeats", str(args.repeats)]
-    # Upstream's runner writes raw (possibly partial UTF-8) token bytes to stdout.
-    done = subprocess.run(command, capture_output=True, check=False)
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", errors="replace")
-        raise RuntimeError(f"{engine} worker failed:\n{stderr[-3000:]}")
-    stdout = done.stdout.decode("utf-8", errors="replace")
-    return json.loads(stdout.strip().splitlines()[-1])
+    return last_json_line(command, f"{engine} worker")
 
 
 def default_model() -> tuple[str, str]:

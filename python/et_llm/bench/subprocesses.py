@@ -24,10 +24,17 @@ def run_target(target: Target, args: argparse.Namespace, threads: int) -> dict[s
         command += ["--tokenizer", target.tokenizer]
     command += ["--prompt", args.prompt, "--new-tokens", str(args.new_tokens)]
     command += ["--repeats", str(args.repeats), "--threads", str(threads)]
+    return last_json_line(command, f"{target.engine} on {target.model}")
+
+
+def last_json_line(command: list[str], what: str) -> dict[str, Any]:
+    """Runs a benchmark subprocess and parses the JSON line it prints last; RuntimeError with
+    the end of its stderr when it fails. Bytes, not text: upstream's runner writes raw (possibly
+    partial UTF-8) token bytes to stdout."""
     done = subprocess.run(command, capture_output=True, check=False)
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", errors="replace")
-        raise RuntimeError(f"{target.engine} on {target.model} failed:\n{stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed:\n{stderr[-3000:]}")
     stdout = done.stdout.decode("utf-8", errors="replace")
     return json.loads(stdout.strip().splitlines()[-1])
 
