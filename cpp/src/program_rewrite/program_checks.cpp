@@ -1,5 +1,7 @@
 #include "program_rewrite/program_checks.h"
 
+#include <executorch/runtime/core/exec_aten/util/scalar_type_util.h>
+
 #include <map>
 #include <string>
 #include <utility>
@@ -73,6 +75,26 @@ bool argument_kinds_consistent(const std::vector<Plan>& plans) {
         if (kinds[i] == ValueKind::None) {
           kinds[i] = kind;
         } else if (kinds[i] != kind) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+bool method_meta_readable(const std::vector<Plan>& plans) {
+  using executorch::aten::ScalarType;
+  for (const Plan& plan : plans) {
+    if (!plan.fields_present) return false;
+    for (const Value& value : plan.values) {
+      if (value.kind != ValueKind::Tensor) continue;
+      const TensorValue& tensor = value.tensor;
+      const auto type = static_cast<ScalarType>(tensor.scalar_type);
+      if (!tensor.shape_present || !executorch::runtime::isValid(type)) return false;
+      size_t bytes = executorch::runtime::elementSize(type);
+      for (int32_t size : tensor.sizes) {
+        if (size < 0 || __builtin_mul_overflow(bytes, static_cast<size_t>(size), &bytes)) {
           return false;
         }
       }

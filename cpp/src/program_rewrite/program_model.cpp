@@ -16,8 +16,12 @@ constexpr int kInputs = 3;
 constexpr int kOutputs = 4;
 constexpr int kChains = 5;
 constexpr int kOperators = 6;
+constexpr int kDelegates = 7;
 constexpr int kNonConstBufferSizes = 8;
 }  // namespace plan_field
+namespace delegate_field {
+constexpr int kId = 0;
+}
 namespace tensor_field {
 constexpr int kScalarType = 0;
 constexpr int kSizes = 2;
@@ -73,6 +77,8 @@ std::vector<int32_t> int_vector(FlatbufferReader& r, FlatbufferReader::Vector v)
 TensorValue read_tensor(FlatbufferReader& r, uint32_t table) {
   TensorValue t;
   t.scalar_type = r.scalar<int8_t>(table, tensor_field::kScalarType);
+  t.shape_present =
+      r.field(table, tensor_field::kSizes) != 0 && r.field(table, tensor_field::kDimOrder) != 0;
   t.sizes = int_vector(r, r.vector(table, tensor_field::kSizes, 4));
   const auto order = r.vector(table, tensor_field::kDimOrder, 1);
   t.dim_order.resize(order.length);
@@ -158,6 +164,16 @@ Instruction read_instruction(FlatbufferReader& r, uint32_t table) {
 
 Plan read_plan(FlatbufferReader& r, uint32_t table) {
   Plan plan;
+  plan.fields_present = true;
+  for (int field :
+       {plan_field::kName, plan_field::kValues, plan_field::kInputs, plan_field::kOutputs}) {
+    plan.fields_present = plan.fields_present && r.field(table, field) != 0;
+  }
+  const auto delegates = r.vector(table, plan_field::kDelegates, 4);
+  for (uint32_t i = 0; i < delegates.length && !r.failed(); ++i) {
+    plan.fields_present =
+        plan.fields_present && r.field(r.table_at(delegates, i), delegate_field::kId) != 0;
+  }
   plan.name = std::string(r.string(table, plan_field::kName));
   const auto values = r.vector(table, plan_field::kValues, 4);
   plan.values.reserve(values.length);

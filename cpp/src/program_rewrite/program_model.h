@@ -36,7 +36,8 @@ struct TensorValue {
   bool planned = false;      // lives in a memory-planned arena (else a constant)
   uint32_t memory_id = 0;
   uint64_t memory_offset = 0;
-  uint64_t nbytes = 0;  // 0 when the element size is unknown
+  uint64_t nbytes = 0;         // 0 when the element size is unknown
+  bool shape_present = false;  // the value has a tensor with sizes and dim_order fields
 
   bool contiguous() const;
   bool overlaps(const TensorValue& other) const;
@@ -80,6 +81,9 @@ struct Plan {
   // non_const_buffer_sizes: the planned memory the runtime allocates when the
   // method loads (entry 0 is reserved and 0).
   std::vector<int64_t> planned_buffer_sizes;
+  // The fields the runtime's MethodMeta reads without checking they exist:
+  // name, values, inputs, outputs and each delegate's id.
+  bool fields_present = false;
 };
 
 // Reads every execution plan; nullopt when the buffer is not a well-formed

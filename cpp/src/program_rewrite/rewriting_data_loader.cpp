@@ -60,7 +60,8 @@ Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
   auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
   // Indices first: the kind check reads the values they name.
-  if (!indices_valid(*plans) || !argument_kinds_consistent(*plans)) {
+  if (!indices_valid(*plans) || !argument_kinds_consistent(*plans) ||
+      !method_meta_readable(*plans)) {
     loaded->Free();
     return executorch::runtime::Error::InvalidProgram;
   }
