@@ -65,7 +65,10 @@ std::optional<TokenId> post_processor_special(const nlohmann::json& processor, b
 Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& directory,
                                                const nlohmann::json& tokenizer_json,
                                                const PieceLookup& added_piece_to_id,
-                                               const PieceLookup& piece_to_id) {
+                                               const PieceLookup& piece_to_id, size_t vocab_size) {
+  const auto known = [vocab_size](std::optional<TokenId> id) {
+    return id && *id < vocab_size ? id : std::nullopt;
+  };
   SpecialTokenIds result;
   std::error_code error;
   std::optional<bool> add_bos_token;
@@ -85,20 +88,21 @@ Result<SpecialTokenIds> resolve_special_tokens(const std::filesystem::path& dire
   if (std::filesystem::exists(generation_path, error)) {
     ET_LLM_ASSIGN_OR_RETURN(nlohmann::json generation, read_json_file(generation_path));
     const nlohmann::json eos = generation.value("eos_token_id", nlohmann::json());
-    if (eos.is_number_unsigned()) add_unique(result.eos, eos.get<TokenId>());
-    if (eos.is_array()) {
-      for (const nlohmann::json& id : eos) {
-        if (id.is_number_unsigned()) add_unique(result.eos, id.get<TokenId>());
-      }
+    for (const nlohmann::json& id : eos.is_array() ? eos : nlohmann::json::array({eos})) {
+      if (!id.is_number_unsigned()) continue;
+      if (auto valid = known(id.get<TokenId>())) add_unique(result.eos, *valid);
     }
   }
 
   const nlohmann::json processor = tokenizer_json.value("post_processor", nlohmann::json());
-  const std::optional<TokenId> processor_bos = post_processor_special(processor, /*at_end=*/false);
+  const std::optional<TokenId> processor_bos =
+      known(post_processor_special(processor, /*at_end=*/false));
   if (!result.bos) result.bos = processor_bos;
   result.adds_bos = add_bos_token.value_or(processor_bos.has_value()) && result.bos.has_value();
   if (result.eos.empty()) {
-    if (auto eos = post_processor_special(processor, /*at_end=*/true)) result.eos.push_back(*eos);
+    if (auto eos = known(post_processor_special(processor, /*at_end=*/true))) {
+      result.eos.push_back(*eos);
+    }
   }
   if (result.eos.empty()) {
     for (const char* name : kConventionalEosTokens) {

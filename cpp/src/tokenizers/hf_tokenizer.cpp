@@ -192,8 +192,9 @@ Result<std::unique_ptr<HFTokenizer::Impl>> HFTokenizer::Impl::create(
     if (auto id = view->model->token_to_id(piece)) return TokenId{*id};
     return std::nullopt;
   };
-  ET_LLM_ASSIGN_OR_RETURN(impl->special, detail::resolve_special_tokens(file.parent_path(), json,
-                                                                        added_lookup, lookup));
+  ET_LLM_ASSIGN_OR_RETURN(
+      impl->special, detail::resolve_special_tokens(file.parent_path(), json, added_lookup, lookup,
+                                                    impl->vocab_size));
   return impl;
 }
 
