@@ -9,7 +9,10 @@ PY=${ET_LLM_PYTHON:-python3.11}
 
 log() { echo "[setup] $*" >&2; }
 
-apt_packages=(pkg-config libpcre2-dev nlohmann-json3-dev libgtest-dev libsentencepiece-dev)
+# clang-14, its compiler-rt (sanitizer runtimes, libFuzzer) and llvm-14 (llvm-symbolizer): the
+# sanitizer and fuzzing stages of scripts/sanitizers.sh.
+apt_packages=(pkg-config libpcre2-dev nlohmann-json3-dev libgtest-dev libsentencepiece-dev
+  clang-14 libclang-rt-14-dev llvm-14)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -39,6 +39,8 @@ BUILD="$ROOT/build/cpp-tests"
 cmake -S tests/cpp -B "$BUILD" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$BUILD" -j2
 (cd "$BUILD" && ctest --output-on-failure -j2)
+echo "[test] C++ under ASan+UBSan and TSan, Python runner tests under ASan, fuzz smoke runs" >&2
+bash "$ROOT/scripts/sanitizers.sh"
 
 echo "[test] Python tests" >&2
 "$PY" -m pytest -q tests/python

@@ -1,11 +1,10 @@
 // The JSON files beside a tokenizer.json: the input is both its
 // tokenizer_config.json (BOS/EOS tokens, add_bos_token) and its
-// generation_config.json (eos_token_id), for a small fixed tokenizer.json;
-// loaded directly and through load_tokenizer, whose add_bos_token reading is
-// its own.
+// generation_config.json (eos_token_id), for a small fixed tokenizer.json,
+// loaded through load_tokenizer: the HF loader reads both, then
+// load_tokenizer reads add_bos_token again for any format.
 #include <string_view>
 
-#include "et_llm/hf_tokenizer.h"
 #include "et_llm/tokenizer_loader.h"
 #include "exercise_tokenizer.h"
 #include "scratch_file.h"
@@ -28,14 +27,16 @@ constexpr std::string_view kTokenizerJson = R"({
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  et_llm::fuzz::scratch_dir().write("tokenizer.json", kTokenizerJson);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const et_llm::fuzz::ScratchDir& dir = et_llm::fuzz::scratch_dir();
-  static const std::string tokenizer_json = dir.write("tokenizer.json", kTokenizerJson);
   const std::string_view config(reinterpret_cast<const char*>(data), size);
   dir.write("tokenizer_config.json", config);
   dir.write("generation_config.json", config);
-  et_llm::fuzz::fuzz_tokenizer_loader(
-      data, size, [&](std::string_view) { return et_llm::HFTokenizer::load(tokenizer_json); });
   return et_llm::fuzz::fuzz_tokenizer_loader(
       data, size, [&](std::string_view) { return et_llm::load_tokenizer(dir.path().string()); });
 }
