@@ -50,6 +50,15 @@ class Sampler {
 
   // `recent` is the token history the penalties look at (oldest first).
   TokenId sample(const Logits& logits, const std::vector<TokenId>& recent = {});
+  // The distribution sample() draws from, over the whole vocabulary in id
+  // order (zero outside the cuts; one-hot at the argmax when greedy), so a
+  // caller can judge a token it did not draw (speculative decoding). False,
+  // with `probabilities` untouched, when a logit is NaN.
+  bool distribution(const Logits& logits, const std::vector<TokenId>& recent,
+                    std::vector<float>& probabilities);
+  // A uniform number in [0, 1) from the generator sample() draws with: the
+  // seed replays those drawn here too.
+  double uniform();
   const SamplingParams& params() const { return params_; }
 
  private:

@@ -26,10 +26,43 @@ SamplingParams SamplingParams::from(const GenerationConfig& config) {
 struct Sampler::Chain {
   explicit Chain(const SamplingParams& params) : penalties(params), draw(params.seed) {}
 
+  // Every step but the draw, leaving `candidates` as the draw takes them (or,
+  // when greedy, with the pick in `*picked`). False, with `*picked` the NaN
+  // entry, when a logit is NaN. sample() and distribution() share it, so what
+  // distribution() reports is what sample() draws from.
+  bool shape(const SamplingParams& params, const Logits& logits, const std::vector<TokenId>& recent,
+             TokenId* picked);
+
   sampling::Candidates candidates;  // reused from token to token
   sampling::Penalties penalties;
   sampling::SeededDraw draw;
 };
+
+bool Sampler::Chain::shape(const SamplingParams& params, const Logits& logits,
+                           const std::vector<TokenId>& recent, TokenId* picked) {
+  size_t nan_at = 0;
+  if (!candidates.assign(logits, &nan_at)) {
+    *picked = nan_at;
+    return false;
+  }
+  if (params.has_penalties() && !recent.empty()) {
+    penalties.apply(candidates, recent);
+  }
+  if (params.temperature <= 0.0f) {
+    *picked = sampling::greedy(candidates);
+    return true;
+  }
+  sampling::top_k(candidates, params.top_k);
+  if (params.top_p < 1.0f || params.min_p > 0.0f) {
+    sampling::sort_most_likely_first(candidates);
+    // Both cut by the distribution before temperature, taken before either cuts.
+    const sampling::Softmax before = sampling::softmax(candidates);
+    sampling::top_p(candidates, before, params.top_p);
+    sampling::min_p(candidates, before, params.min_p);
+  }
+  sampling::apply_temperature(candidates, params.temperature);
+  return true;
+}
 
 namespace {
 
@@ -71,27 +104,36 @@ TokenId Sampler::sample(const Logits& logits, const std::vector<TokenId>& recent
   if (logits.vocab_size == 0) {
     return 0;
   }
-  sampling::Candidates& candidates = chain_->candidates;
-  size_t nan_at = 0;
-  if (!candidates.assign(logits, &nan_at)) {
-    return nan_at;  // the caller refuses a NaN pick: see greedy_token
+  TokenId picked = 0;
+  if (!chain_->shape(params_, logits, recent, &picked) || params_.temperature <= 0.0f) {
+    return picked;  // greedy, or the NaN entry the caller refuses: see greedy_token
   }
-  if (penalize) {
-    chain_->penalties.apply(candidates, recent);
-  }
-  if (params_.temperature <= 0.0f) {
-    return sampling::greedy(candidates);
-  }
-  sampling::top_k(candidates, params_.top_k);
-  if (params_.top_p < 1.0f || params_.min_p > 0.0f) {
-    sampling::sort_most_likely_first(candidates);
-    // Both cut by the distribution before temperature, taken before either cuts.
-    const sampling::Softmax before = sampling::softmax(candidates);
-    sampling::top_p(candidates, before, params_.top_p);
-    sampling::min_p(candidates, before, params_.min_p);
-  }
-  sampling::apply_temperature(candidates, params_.temperature);
-  return chain_->draw(candidates);
+  return chain_->draw(chain_->candidates);
 }
+
+bool Sampler::distribution(const Logits& logits, const std::vector<TokenId>& recent,
+                           std::vector<float>& probabilities) {
+  if (logits.vocab_size == 0) {
+    probabilities.clear();
+    return true;
+  }
+  TokenId picked = 0;
+  if (!chain_->shape(params_, logits, recent, &picked)) {
+    return false;
+  }
+  probabilities.assign(logits.vocab_size, 0.0f);
+  if (params_.temperature <= 0.0f) {
+    probabilities[picked] = 1.0f;
+    return true;
+  }
+  sampling::Candidates& candidates = chain_->candidates;
+  const double total = sampling::exponentiate(candidates);
+  for (const sampling::Candidate& candidate : candidates) {
+    probabilities[candidate.id] = static_cast<float>(candidate.logit / total);
+  }
+  return true;
+}
+
+double Sampler::uniform() { return chain_->draw.uniform(); }
 
 }  // namespace et_llm

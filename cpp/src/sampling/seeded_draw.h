@@ -11,13 +11,22 @@
 
 namespace et_llm::sampling {
 
+// Replaces each live candidate's logit with exp(logit), unnormalized, and
+// returns their sum: the draw's weights, and (divided by the sum) the
+// probabilities Sampler::distribution reports. Needs the logits shifted so
+// that the best is 0 (apply_temperature does it).
+double exponentiate(Candidates& candidates);
+
 class SeededDraw {
  public:
   explicit SeededDraw(int64_t seed);  // < 0: seeded from std::random_device
 
-  // Needs at least one candidate, with logits shifted so that the best is 0
-  // (apply_temperature does it); replaces them with exp(logit), unnormalized.
+  // Needs at least one candidate, shifted as exponentiate() needs; leaves
+  // them exponentiated.
   TokenId operator()(Candidates& candidates);
+
+  // The next uniform number in [0, 1) of the same generator.
+  double uniform();
 
  private:
   std::mt19937_64 rng_;
