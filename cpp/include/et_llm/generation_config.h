@@ -57,11 +57,15 @@ struct GenerationConfig {
 
   // Speculative decoding: "prompt_lookup" drafts up to num_draft_tokens
   // tokens from the conversation so far (the continuation of the latest
-  // earlier occurrence of its last tokens) and verifies them in one forward;
-  // the output is token for token plain greedy decoding's. Greedy only
-  // (temperature 0, no penalties, processors, grammar or logprobs); a
-  // program that returns the last position's logits only decodes as without
-  // it (Stats.num_draft_tokens stays 0). "": off.
+  // earlier occurrence of its last tokens) and verifies them in one forward.
+  // Greedy (temperature 0 or top_k 1): the output is token for token plain
+  // greedy decoding's. Sampling: each drafted token is kept with the
+  // probability the sampling chain (penalties, cuts, temperature) gives it,
+  // else replaced by a draw from the rest, so the output is distributed as
+  // plain sampling's (not the same draws for a seed; a seed still replays a
+  // run). Logprobs are as without it; logits_processors and a grammar are
+  // NotSupported. A program that returns the last position's logits only
+  // decodes as without it (Stats.num_draft_tokens stays 0). "": off.
   std::string speculative;
   int32_t num_draft_tokens = 8;
 

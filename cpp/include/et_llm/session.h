@@ -190,11 +190,14 @@ class Session {
   Result<TokenId> advance(Sampler& sampler, const std::vector<TokenId>& recent,
                           const std::vector<std::shared_ptr<LogitsProcessor>>& processors,
                           bool want_logprobs, size_t top_logprobs, TokenLogprobs* logprobs);
-  // advance() for plain greedy decoding with prompt-lookup drafts of up to
-  // `max_draft` tokens (speculative_step.cpp): one forward feeds the pending
-  // token and a draft and verifies it; the tokens it confirms are returned by
-  // the calls that follow without a forward. Same tokens as advance().
-  Result<TokenId> advance_speculative(size_t max_draft);
+  // advance() with prompt-lookup drafts of up to `max_draft` tokens
+  // (speculative_step.cpp): one forward feeds the pending token and a draft
+  // and verifies it; the tokens it confirms are returned by the calls that
+  // follow without a forward. Greedy: advance()'s tokens; sampling: tokens
+  // distributed as advance()'s (the draws differ). No processors.
+  Result<TokenId> advance_speculative(size_t max_draft, Sampler& sampler,
+                                      const std::vector<TokenId>& recent, bool want_logprobs,
+                                      size_t top_logprobs, TokenLogprobs* logprobs);
   // Forgets confirmed tokens not returned yet (the turn ended before them):
   // their positions are dead, and the pending token is fed again next turn.
   void drop_confirmed();
@@ -241,6 +244,7 @@ class Session {
   // advance_speculative's confirmed tokens not returned yet: each one's
   // predecessor (the pending token when it is returned) is already fed.
   std::vector<TokenId> confirmed_;
+  std::vector<TokenLogprobs> confirmed_logprobs_;  // theirs, when logprobs are wanted
   size_t next_confirmed_ = 0;
   Utf8StreamDecoder utf8_;                 // decode_one's pieces
   std::unique_ptr<Sampler> step_sampler_;  // decode_one's, kept while its config is

@@ -100,23 +100,24 @@ Error GenerationConfig::validate_speculative() const {
                                                  std::to_string(kMaxDraftTokens) + ", got " +
                                                  std::to_string(num_draft_tokens));
   }
+  // Sampling and penalties are verified with the sampler's own distribution
+  // at each drafted position (the draws differ, the output's distribution does
+  // not), logprobs are read off the verified rows. Logits processors and
+  // grammars are not: verifying row i needs their output for a history that
+  // ends in drafts not yet accepted, and a processor (the grammar's matcher
+  // included) keeps state that only advances with accepted tokens and cannot
+  // be asked about a hypothetical one.
   const char* conflict = nullptr;
-  if (temperature != 0.0f && top_k != 1) {
-    conflict = "sampling (temperature > 0)";
-  } else if (repetition_penalty != 1.0f || frequency_penalty != 0.0f || presence_penalty != 0.0f) {
-    conflict = "penalties";
-  } else if (!logits_processors.empty()) {
+  if (!logits_processors.empty()) {
     conflict = "logits_processors";
   } else if (!grammar.empty()) {
     conflict = "a grammar";
-  } else if (logprobs || top_logprobs > 0) {
-    conflict = "logprobs";
   }
   if (conflict != nullptr) {
     return Error(ErrorCode::NotSupported,
-                 std::string("GenerationConfig.speculative works with plain greedy decoding so "
-                             "far, not with ") +
-                     conflict);
+                 std::string("GenerationConfig.speculative works with greedy decoding and "
+                             "sampling, not with ") +
+                     conflict + " (which follow accepted tokens only)");
   }
   return Error();
 }

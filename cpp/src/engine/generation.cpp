@@ -261,7 +261,9 @@ Result<std::string> Generation::next() {
   auto token = config_.speculative.empty()
                    ? s.advance(sampler_, recent_, processors_, want_logprobs,
                                static_cast<size_t>(config_.top_logprobs), &logprobs)
-                   : s.advance_speculative(static_cast<size_t>(config_.num_draft_tokens));
+                   : s.advance_speculative(static_cast<size_t>(config_.num_draft_tokens), sampler_,
+                                           recent_, want_logprobs,
+                                           static_cast<size_t>(config_.top_logprobs), &logprobs);
   if (mask_) {
     (void)mask_->join();  // when advance() failed before the mask was applied
   }

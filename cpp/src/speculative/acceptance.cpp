@@ -2,12 +2,6 @@
 
 namespace et_llm::speculative {
 
-size_t accepted_prefix(const std::vector<TokenId>& draft, const std::vector<TokenId>& verified) {
-  size_t n = 0;
-  while (n < draft.size() && n < verified.size() && draft[n] == verified[n]) ++n;
-  return n;
-}
-
 std::optional<TokenId> reject_or_keep(const std::vector<float>& probabilities, TokenId drafted,
                                       double uniform) {
   const double kept = drafted < probabilities.size() ? probabilities[drafted] : 0.0;
@@ -18,14 +12,16 @@ std::optional<TokenId> reject_or_keep(const std::vector<float>& probabilities, T
   // p without `drafted`, of mass 1 - kept. Given the rejection, uniform - kept is uniform
   // over that mass, so it serves as the draw.
   double target = uniform - kept;
-  TokenId last = 0;
+  std::optional<TokenId> last;
   for (TokenId token = 0; token < probabilities.size(); ++token) {
     if (token == drafted || probabilities[token] <= 0.0f) continue;
     last = token;
     target -= probabilities[token];
     if (target < 0.0) return token;
   }
-  return last;  // rounding left a sliver: the last token with weight
+  // Rounding left a sliver: the last token with weight, or, when the draft
+  // holds all of it (a sum just under 1), the draft.
+  return last;
 }
 
 }  // namespace et_llm::speculative

@@ -1,13 +1,11 @@
-// Which drafted tokens a verification forward keeps. Greedy: the draft's
-// longest prefix equal to the model's own argmax choices, so the output is
-// token for token what plain greedy decoding gives. Sampling (a draft whose
-// proposal is one token with certainty, as prompt lookup's is): the standard
-// rule — keep a drafted token with the model's probability of it, else draw
-// from the model's distribution without it — which leaves the distribution of
-// the output unchanged.
+// Whether a sampled draft token is kept: the standard rule for a draft whose
+// proposal is one token with certainty (q one-hot, as prompt lookup's is) —
+// keep it with the model's probability of it, else draw from the model's
+// distribution without it — which leaves the distribution of the output
+// unchanged. (Greedy needs no rule: a draft is kept when it is the model's own
+// pick; see Session::advance_speculative.)
 #pragma once
 
-#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -15,14 +13,13 @@
 
 namespace et_llm::speculative {
 
-// How many of `draft` equal `verified` position by position (verified[i] is
-// the model's choice after draft[0..i-1]).
-size_t accepted_prefix(const std::vector<TokenId>& draft, const std::vector<TokenId>& verified);
-
 // The sampling rule for one drafted token: nullopt keeps `drafted` (when
 // `uniform` < probabilities[drafted]); otherwise the token drawn with
-// `uniform` from `probabilities` with `drafted` taken out. `probabilities`
-// sums to 1; `uniform` is in [0, 1).
+// `uniform` from `probabilities` with `drafted` taken out (nullopt too when
+// nothing else has weight: a sum that rounding left just under 1).
+// `probabilities` sums to 1 up to rounding; `uniform` is in [0, 1). For a
+// uniformly drawn `uniform`, the token that results is distributed as
+// `probabilities`, whatever was drafted.
 std::optional<TokenId> reject_or_keep(const std::vector<float>& probabilities, TokenId drafted,
                                       double uniform);
 
