@@ -101,8 +101,9 @@ void bind_generation_config(py::module_& m) {
       .def_readwrite("grammar_type", &GenerationConfig::grammar_type,
                      "'json_schema', 'regex', 'lark' or 'gbnf'")
       .def_readwrite("speculative", &GenerationConfig::speculative,
-                     "'prompt_lookup': greedy decoding that verifies drafts from the "
-                     "conversation in one forward, same tokens ('': off)")
+                     "'prompt_lookup': verifies drafts from the conversation in one "
+                     "forward: greedy gives the same tokens, sampling the same "
+                     "distribution ('': off)")
       .def("resolve_max_new_tokens", &GenerationConfig::resolve_max_new_tokens,
            py::arg("max_context_len"), py::arg("num_tokens_occupied"))
       .def("validate", [](const GenerationConfig& config) { check(config.validate()); })

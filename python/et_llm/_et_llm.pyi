@@ -306,8 +306,8 @@ class GenerationConfig:
     @property
     def speculative(self) -> str:
         """
-        'prompt_lookup': greedy decoding that verifies drafts from the conversation in one forward,
-        same tokens ('': off)
+        'prompt_lookup': verifies drafts from the conversation in one forward: greedy gives the same
+        tokens, sampling the same distribution ('': off)
         """
     @speculative.setter
     def speculative(self, arg0: str) -> None: ...
