@@ -120,10 +120,11 @@ run_all() {
   done
 }
 
-asan_core() {
-  [ -n "${ASAN_CORE_BUILT:-}" ] && return
-  timed "asan: core build" build_core asan
-  ASAN_CORE_BUILT=1
+asan_core() {  # once per run: the asan and fuzz stages share it
+  if [ -z "${ASAN_CORE_BUILT:-}" ]; then
+    timed "asan: core build" build_core asan
+    ASAN_CORE_BUILT=1
+  fi
 }
 
 stage_asan() {
@@ -160,7 +161,7 @@ stage_python() {
   local tests=(tests/python/test_{runner_behaviour,sessions,io_manager,threads,stop_semantics}.py
     tests/python/test_stop_during_prefill.py)
   timed "python: runner, session, KV-cache manager, thread and stop tests" env \
-    LD_PRELOAD="$PYTHON_PRELOAD" ASAN_OPTIONS="detect_leaks=0:$ASAN_OPTIONS" PYTHONMALLOC=malloc \
+    LD_PRELOAD="$PYTHON_PRELOAD" ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" PYTHONMALLOC=malloc \
     PYTHONPATH="$OUT/python/package${PYTHONPATH:+:$PYTHONPATH}" \
     "$PY" -m pytest -q --capture=sys -p no:cacheprovider "${tests[@]}"
 }

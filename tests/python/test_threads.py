@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -31,8 +32,10 @@ def sysfs_physical_cores() -> int:
 
 @pytest.fixture(autouse=True)
 def restore_pool() -> Iterator[None]:
+    gc.collect()  # runners of earlier tests in reference cycles hold the pool
     before = et_llm.get_num_threads()
     yield
+    gc.collect()
     et_llm.set_num_threads(before)
 
 
@@ -75,3 +78,27 @@ def test_sizing_the_pool_prints_nothing(model_path, tokenizer_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_no_resize_while_a_model_is_loaded(
+    model_path, tokenizer_path, oracle, hf_tokenizer, bos_id, eos_ids
+):
+    # XNNPACK keeps the pool a delegate was loaded with: replacing it under a loaded model
+    # left that model reading freed memory on its next forward (found by ASan).
+    ids = prompt_ids(hf_tokenizer, bos_id, PROMPTS[0])
+    expected = oracle.greedy(ids, 16, eos_ids)
+    runner = et_llm.TextLLMRunner(model_path, tokenizer_path, num_threads=2)
+    assert runner.generate_tokens(ids, greedy_config(16)) == expected
+    with pytest.raises(et_llm.InvalidStateError, match="while a model is loaded"):
+        et_llm.set_num_threads(1)
+    with pytest.raises(et_llm.InvalidStateError, match="while a model is loaded"):
+        et_llm.TextLLMRunner(model_path, tokenizer_path, num_threads=3)
+    et_llm.set_num_threads(2)  # the size it has
+    other = et_llm.TextLLMRunner(model_path, tokenizer_path)  # no count asked: the pool serves
+    assert et_llm.get_num_threads() == 2
+    assert other.generate_tokens(ids, greedy_config(16)) == expected
+    runner.reset()
+    assert runner.generate_tokens(ids, greedy_config(16)) == expected
+    del runner, other
+    et_llm.set_num_threads(1)  # nothing loaded any more
+    assert et_llm.get_num_threads() == 1

@@ -1,6 +1,7 @@
 #include "engine/method_set.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "platform/runtime_checks.h"
 #include "platform/thread_pool_use.h"
@@ -17,8 +18,10 @@ using executorch::runtime::MethodMeta;
 using executorch::runtime::Result;
 using executorch::runtime::Span;
 
-// Members in destruction order: the Method goes before the memory it lives in.
+// Members in destruction order: the Method goes before the memory it lives in,
+// and its delegates before the hold on the thread pool they use.
 struct MethodSet::LoadedMethod {
+  std::optional<ThreadPoolHold> pool_hold;
   MallocMemoryAllocator method_allocator;
   MallocMemoryAllocator temp_allocator;
   std::vector<std::vector<uint8_t>> own_buffers;
@@ -108,6 +111,10 @@ Error MethodSet::load_method(const std::string& name) {
       Span<Span<uint8_t>>(loaded->spans.data(), loaded->spans.size()));
   loaded->memory_manager = std::make_unique<MemoryManager>(
       &loaded->method_allocator, loaded->planned.get(), &loaded->temp_allocator);
+  ThreadPoolUse pool;  // delegates take the pool at load: no resize meanwhile
+  if (meta->num_backends() > 0) {
+    loaded->pool_hold.emplace();
+  }
   auto method = guard_runtime_checks([&] {
     return program_->load_method(name.c_str(), loaded->memory_manager.get(), nullptr, data_map_,
                                  backend_options_);

@@ -2,6 +2,7 @@
 // two members we call are declared here (non-virtual, so no layout is assumed).
 #include <sched.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -31,6 +32,14 @@ std::shared_mutex& thread_pool_use() {
   static std::shared_mutex use;
   return use;
 }
+
+namespace {
+std::atomic<size_t> holds{0};
+}  // namespace
+
+ThreadPoolHold::ThreadPoolHold() { ++holds; }
+ThreadPoolHold::~ThreadPoolHold() { --holds; }
+size_t thread_pool_holds() { return holds; }
 }  // namespace detail
 
 Error set_num_threads(size_t num_threads) {
@@ -46,6 +55,16 @@ Error set_num_threads(size_t num_threads) {
   install_runtime_log_filter();  // creating the pool logs CPU probing at Info level
   auto* pool = executorch::extension::threadpool::get_threadpool();
   ET_LLM_CHECK(pool != nullptr, NotSupported, "the ExecuTorch thread pool is unavailable");
+  if (pool->get_thread_count() == num_threads) {
+    return Error();
+  }
+  // Replacing the pool would leave loaded XNNPACK delegates pointing at freed memory.
+  ET_LLM_CHECK(detail::thread_pool_holds() == 0, InvalidState,
+               "cannot resize the thread pool from " + std::to_string(pool->get_thread_count()) +
+                   " to " + std::to_string(num_threads) +
+                   " threads while a model is loaded (its XNNPACK delegates keep the pool they "
+                   "were loaded with); set the thread count before loading, or free every "
+                   "loaded runner first");
   ET_LLM_CHECK(pool->_unsafe_reset_threadpool(static_cast<uint32_t>(num_threads)), Internal,
                "could not resize the ExecuTorch thread pool");
   return Error();
@@ -94,6 +113,9 @@ size_t physical_core_count() {
 }
 
 Error apply_thread_count(size_t num_threads) {
+  if (num_threads == 0 && detail::thread_pool_holds() > 0) {
+    return Error();  // no count asked for: the loaded models' pool serves
+  }
   const size_t wanted = num_threads == 0 ? physical_core_count() : num_threads;
   if (wanted == get_num_threads()) {
     return Error();

@@ -1,15 +1,19 @@
-// Model forwards hold the process-wide thread pool (shared); resizing it takes
-// it exclusively and is refused while any forward runs, because the pool
-// cannot be reset under a running XNNPACK call.
+// The process-wide thread pool, shared by every model. Forwards hold it
+// (shared) and resizing takes it exclusively, so a resize never lands under a
+// running XNNPACK call. A loaded method with delegates also keeps a hold:
+// XNNPACK stores the pool's pointer when a delegate is initialised, and a
+// resize replaces the pool, so while any such method exists the pool keeps
+// its size.
 #pragma once
 
+#include <cstddef>
 #include <shared_mutex>
 
 namespace et_llm::detail {
 
 std::shared_mutex& thread_pool_use();
 
-// Held for the duration of one forward.
+// Held for the duration of one forward, and of a method's load.
 class ThreadPoolUse {
  public:
   ThreadPoolUse() : lock_(thread_pool_use()) {}
@@ -17,5 +21,18 @@ class ThreadPoolUse {
  private:
   std::shared_lock<std::shared_mutex> lock_;
 };
+
+// Lives as long as a loaded method whose delegates captured the pool; take it
+// while holding a ThreadPoolUse.
+class ThreadPoolHold {
+ public:
+  ThreadPoolHold();
+  ~ThreadPoolHold();
+  ThreadPoolHold(const ThreadPoolHold&) = delete;
+  ThreadPoolHold& operator=(const ThreadPoolHold&) = delete;
+};
+
+// How many ThreadPoolHolds exist.
+size_t thread_pool_holds();
 
 }  // namespace et_llm::detail
