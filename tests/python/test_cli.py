@@ -358,3 +358,26 @@ def test_threads_and_log_level_work_after_the_command_too() -> None:
     )
     bench = parser.parse_args(["bench", "--threads", "2"])
     assert bench.threads == 2 and bench.global_threads is None  # bench's own option
+
+
+def test_generate_speculative_greedy_and_sampled(fixture_dir, tokenizer_path):
+    # The program that returns every position's logits, so drafts are verified.
+    model = fixture_dir / "cache_position.pte"
+    prompt = "one two three four one two three four one two"
+    common = ["generate", "-m", model, "--tokenizer", tokenizer_path, "--max-new-tokens", 24]
+    plain = run_cli(*common, "--greedy", "--json", prompt)
+    fast = run_cli(*common, "--greedy", "--speculative", "prompt_lookup", "--json", prompt)
+    assert plain.returncode == 0 and fast.returncode == 0, plain.stderr + fast.stderr
+    assert json.loads(fast.stdout)["tokens"] == json.loads(plain.stdout)["tokens"]
+    assert json.loads(fast.stdout)["stats"]["num_draft_tokens"] > 0
+    # Sampling speculates too (the same distribution), and a seed replays it.
+    sampled = [*common, "--temperature", "0.9", "--seed", "3", "--speculative", "prompt_lookup"]
+    first, second = run_cli(*sampled, prompt), run_cli(*sampled, prompt)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    config = et_llm.GenerationConfig(
+        echo=False, max_new_tokens=24, temperature=0.9, seed=3, num_bos=1
+    )
+    config.speculative = "prompt_lookup"
+    expected = et_llm.TextLLMRunner(model, tokenizer_path).generate(prompt, config)
+    assert first.stdout == expected + "\n"

@@ -148,9 +148,10 @@ ET_LLM_C_EXPORT et_llm_status et_llm_config_clear_stops(et_llm_config* config);
  * Python package installs llguidance's). */
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_grammar(et_llm_config* config, const char* grammar,
                                                         const char* type);
-/* Speculative decoding: `kind` "prompt_lookup" (greedy decoding that verifies
- * drafts of up to `num_draft_tokens` tokens from the conversation in one
- * forward; the same tokens) or "" (off). Checked by et_llm_config_validate. */
+/* Speculative decoding: `kind` "prompt_lookup" (drafts of up to
+ * `num_draft_tokens` tokens from the conversation, verified in one forward:
+ * greedy gives the same tokens, sampling the same distribution) or "" (off).
+ * Checked by et_llm_config_validate. */
 ET_LLM_C_EXPORT et_llm_status et_llm_config_set_speculative(et_llm_config* config, const char* kind,
                                                             int32_t num_draft_tokens);
 /* The config as "GenerationConfig(echo=True, ...)", into the caller's buffer. */

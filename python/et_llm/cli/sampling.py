@@ -48,8 +48,8 @@ def add_sampling_arguments(parser: argparse.ArgumentParser, max_new_tokens: int)
     group.add_argument(
         "--speculative",
         choices=["prompt_lookup"],
-        help="verify drafts taken from the conversation in one forward: the same greedy text, "
-        "faster where the output repeats the input (implies --greedy)",
+        help="verify drafts taken from the conversation in one forward: the same greedy text "
+        "(or, sampling, the same distribution), faster where the output repeats the input",
     )
     _flag(group, "num_draft_tokens", type=int, help="tokens drafted at most per step (default: 8)")
     structured = group.add_mutually_exclusive_group()
@@ -111,10 +111,9 @@ def generation_config(args: argparse.Namespace) -> Any:
         value = getattr(args, name)
         if value is not None:
             setattr(config, name, value)
-    if args.greedy or args.speculative:
+    if args.greedy:
         if args.temperature not in (None, 0.0):
-            flag = "--greedy" if args.greedy else "--speculative"
-            raise InvalidArgumentError(f"{flag} contradicts --temperature")
+            raise InvalidArgumentError("--greedy contradicts --temperature")
         config.temperature = 0.0
     config.speculative = args.speculative or ""
     config.stop = list(args.stop)

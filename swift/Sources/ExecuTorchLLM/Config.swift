@@ -262,9 +262,9 @@ public struct Config: Sendable, CustomStringConvertible {
   }
 
   /// Speculative decoding (et_llm's extra): `.promptLookup` verifies drafts of
-  /// up to `numDraftTokens` tokens from the conversation in one forward. Greedy
-  /// decoding only (`temperature = 0`); the same tokens, faster where the
-  /// output repeats the input.
+  /// up to `numDraftTokens` tokens from the conversation in one forward:
+  /// greedy decoding gives the same tokens and sampling the same
+  /// distribution, faster where the output repeats the input.
   public var speculative: Speculative {
     get { speculativeKind }
     set {
