@@ -2,11 +2,12 @@
 grounded task (repeat a given text, as rewriting and quoting do) and an open-ended one.
 
     .venv/bin/python benchmarks/bench_speculative.py [--model gemma3-270m] [--variant fp32]
-        [--new-tokens 96] [--repeats 3] [--draft 8]
+        [--new-tokens 96] [--repeats 3] [--draft 8] [--temperature 0] [--seed 0]
 
 Prints, per task, decode tok/s of both (best of the repeats, alternated), the ratio, the share of
-drafted tokens the model accepted, whether the two outputs are identical (they must be), and the
-start of the text (a small base model's open-ended text often loops, which lookup predicts).
+drafted tokens the model accepted, whether the two outputs are identical (greedy: they must be;
+sampled with --temperature, they are two draws of the same distribution), and the start of the
+text (a small base model's open-ended text often loops, which lookup predicts).
 """
 
 from __future__ import annotations
@@ -43,21 +44,27 @@ def main() -> None:
     parser.add_argument("--new-tokens", type=int, default=96)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--draft", type=int, default=8)
+    parser.add_argument("--temperature", type=float, default=0.0, help="0: greedy")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     files = find_model(args.model, args.variant)
     runner = et_llm.TextLLMRunner(files.pte, files.tokenizer)
-    plain = et_llm.GenerationConfig(
-        temperature=0.0, max_new_tokens=args.new_tokens, echo=False, ignore_eos=True
-    )
+    common = {
+        "temperature": args.temperature,
+        "seed": args.seed,
+        "max_new_tokens": args.new_tokens,
+        "echo": False,
+        "ignore_eos": True,
+    }
+    plain = et_llm.GenerationConfig(**common)
     fast = et_llm.GenerationConfig(
-        temperature=0.0,
-        max_new_tokens=args.new_tokens,
-        echo=False,
-        ignore_eos=True,
-        speculative="prompt_lookup",
-        num_draft_tokens=args.draft,
+        **common, speculative="prompt_lookup", num_draft_tokens=args.draft
     )
-    print(f"{args.model} {args.variant}, {args.new_tokens} new tokens, drafts of <= {args.draft}")
+    decoding = f"temperature {args.temperature}, seed {args.seed}" if args.temperature else "greedy"
+    print(
+        f"{args.model} {args.variant}, {args.new_tokens} new tokens, drafts of <= {args.draft},"
+        f" {decoding}"
+    )
     for task, prompt in TASKS.items():
         best = {"plain": 0.0, "speculative": 0.0}
         outputs: dict[str, list[int]] = {}
