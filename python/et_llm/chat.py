@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from et_llm.errors import ContextLengthExceededError, InvalidArgumentError
+from et_llm.errors import ContextLengthExceededError, Error, InvalidArgumentError
 from et_llm.tokenizer_config import chat_template_of, read_tokenizer_config, special_tokens_of
 
 if TYPE_CHECKING:
@@ -37,14 +37,22 @@ class ChatTemplate:
     def __init__(
         self, template: str | None = None, variables: dict[str, Any] | None = None
     ) -> None:
-        import jinja2  # only chat needs it
+        import jinja2.sandbox  # only chat needs it
 
-        environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
+        # Sandboxed, as HF's apply_chat_template is: a template comes with a downloaded model
+        # and must not reach Python's internals (`''.__class__...`) or the OS.
+        environment = jinja2.sandbox.ImmutableSandboxedEnvironment(
+            trim_blocks=True, lstrip_blocks=True
+        )
         environment.globals["raise_exception"] = _raise
         try:
             self._template = environment.from_string(template or CHATML)
-        except jinja2.TemplateError as error:
-            raise InvalidArgumentError(f"chat template does not parse: {error}") from error
+        except (jinja2.TemplateError, RecursionError, SyntaxError) as error:
+            # RecursionError: nesting too deep for jinja2's parser; SyntaxError: for the
+            # Python compiler jinja2 hands the template to.
+            raise InvalidArgumentError(
+                f"chat template does not parse: {type(error).__name__}: {error}"
+            ) from error
         self.is_fallback = template is None
         self.variables = variables or {}
 
@@ -62,8 +70,20 @@ class ChatTemplate:
             return self._template.render(
                 messages=messages, add_generation_prompt=add_generation_prompt, **self.variables
             )
-        except jinja2.TemplateError as error:
-            raise InvalidArgumentError(f"chat template: {error}") from error
+        except Error:
+            raise  # the template's raise_exception()
+        # A template is a program: on messages it does not expect (a number where it adds
+        # strings, a missing key it indexes) it fails as Python code does.
+        except (
+            jinja2.TemplateError,
+            ArithmeticError,
+            AttributeError,
+            LookupError,
+            RecursionError,
+            TypeError,
+            ValueError,
+        ) as error:
+            raise InvalidArgumentError(f"chat template: {type(error).__name__}: {error}") from error
 
 
 class ChatSession:
