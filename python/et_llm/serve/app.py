@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,6 +28,18 @@ from et_llm.serve.config import ServerConfig
 from et_llm.serve.errors import APIError, bad_request, from_et_llm
 from et_llm.serve.metrics import CONTENT_TYPE, Metrics
 from et_llm.serve.model_host import ServedModel
+from et_llm.serve.openapi import (
+    NOT_FOUND,
+    ChatCompletion,
+    ChatCompletionChunk,
+    Health,
+    ModelCard,
+    ModelList,
+    TextCompletion,
+    TextCompletionChunk,
+    completion_answer,
+    install,
+)
 from et_llm.serve.protocol import ChatCompletionRequest, CompletionRequest
 from et_llm.serve.responses import Shaper
 
@@ -73,6 +85,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     app.state.models = models
     app.state.metrics = metrics
     _add_error_handlers(app, metrics)
+    install(app)
 
     def pick(name: str, request: Request) -> ServedModel:
         request.state.model = name
@@ -85,24 +98,34 @@ def create_app(config: ServerConfig) -> FastAPI:
             )
         return models[name]
 
-    @app.get("/health")
+    @app.get("/health", response_model=None, responses={200: {"model": Health}})
     async def health() -> dict[str, Any]:
         # The process id tells replicas apart behind a proxy.
         return {"status": "ok", "models": sorted(models), "pid": os.getpid()}
 
-    @app.get("/metrics")
+    @app.get(
+        "/metrics",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def metrics_text() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
-    @app.get("/v1/models")
+    @app.get("/v1/models", response_model=None, responses={200: {"model": ModelList}})
     async def list_models() -> dict[str, Any]:
         return {"object": "list", "data": [_model_card(m) for m in models.values()]}
 
-    @app.get("/v1/models/{name:path}")
+    @app.get(
+        "/v1/models/{name:path}",
+        response_model=None,
+        responses={200: {"model": ModelCard}, **NOT_FOUND},
+    )
     async def get_model(name: str, request: Request) -> dict[str, Any]:
         return _model_card(pick(name, request))
 
-    @app.post("/v1/chat/completions")
+    @app.post(
+        "/v1/chat/completions", responses=completion_answer(ChatCompletion, ChatCompletionChunk)
+    )
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Response:
         model = pick(body.model, request)
         prompt = model.chat_prompt(body)
@@ -112,7 +135,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         )
         return await _respond(model, Plan(prompt, configs), body, request, "chat", top, "")
 
-    @app.post("/v1/completions")
+    @app.post("/v1/completions", responses=completion_answer(TextCompletion, TextCompletionChunk))
     async def completions(body: CompletionRequest, request: Request) -> Response:
         model = pick(body.model, request)
         prompt = model.completion_prompt(body)
@@ -324,7 +347,9 @@ def _add_error_handlers(app: FastAPI, metrics: Metrics) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return answer(request, APIError(error.status_code, str(error.detail)))
+        # The headers stay: a 405's Allow names the methods the path takes (RFC 9110).
+        headers = dict(error.headers or {})
+        return answer(request, APIError(error.status_code, str(error.detail), headers=headers))
 
     @app.exception_handler(Exception)
     async def fault(request: Request, error: Exception) -> JSONResponse:
