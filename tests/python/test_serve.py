@@ -264,6 +264,25 @@ def test_malformed_bodies_get_400(base_url: str, raw: bytes):
         assert answer.json()["error"]["type"] == "invalid_request_error"
 
 
+def test_a_lone_surrogate_gets_400(base_url: str, client):
+    # JSON can escape half of a UTF-16 pair; the tokenizer's TypeError once answered 500.
+    bodies = {
+        "chat/completions": {"model": MODEL, "messages": [{"role": "user", "content": "\udc4b"}]},
+        "completions": {"model": MODEL, "prompt": "a\ud800b"},
+    }
+    for path, body in bodies.items():
+        answer = httpx.post(
+            f"{base_url}/{path}",
+            content=json.dumps(body),
+            timeout=30,
+            headers={"content-type": "application/json"},
+        )
+        assert answer.status_code == 400, answer.text
+        assert "not valid Unicode" in answer.json()["error"]["message"]
+    ok = client.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=2)
+    assert ok.choices[0].message.content is not None
+
+
 def test_the_openai_client_raises_typed_errors(client):
     with pytest.raises(openai.NotFoundError):
         client.chat.completions.create(model="nope", messages=MESSAGES)

@@ -113,6 +113,11 @@ class ServedModel:
 
     def _encode(self, text: str, bos: int, param: str) -> list[int]:
         try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            # JSON may escape a lone surrogate, which no UTF-8 text holds.
+            raise bad_request(f"the text is not valid Unicode ({error.reason})", param) from error
+        try:
             tokens = self.tokenizer.encode(text, bos=bos)
         except Error as error:
             raise from_et_llm(error) from error
