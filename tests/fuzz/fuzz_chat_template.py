@@ -14,12 +14,11 @@ operating system (files, processes, sockets, imports: the renderer is a sandbox)
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import atheris
+from atheris_run import fuzz
 
 with atheris.instrument_imports(include=["et_llm.chat", "jinja2"]):
     # Imported here to be instrumented; jinja2.debug because an error imports it lazily,
@@ -124,17 +123,8 @@ class ChatTemplateTarget:
 
 
 def main() -> None:
-    args = list(sys.argv)
-    for corpus_dir in (a for a in args[1:] if not a.startswith("-") and not Path(a).is_file()):
-        Path(corpus_dir).mkdir(parents=True, exist_ok=True)
-    if not any(a.startswith("-max_len=") for a in args):
-        args.append("-max_len=4096")
-    if not any(a.startswith("-timeout=") for a in args):
-        args.append("-timeout=10")
-    atheris.Setup(args, ChatTemplateTarget())
-    atheris.Fuzz()
+    fuzz(sys.argv, ChatTemplateTarget(), max_len="4096", timeout="10")
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import atheris
+from atheris_run import fuzz
 
 with atheris.instrument_imports(include=["et_llm.serve", "et_llm.chat", "fastapi"]):
     import fastapi.routing  # noqa: F401
@@ -138,15 +139,8 @@ class ServeRequestTarget:
 
 
 def main() -> None:
-    args = list(sys.argv)
-    for corpus_dir in (a for a in args[1:] if not a.startswith("-") and not Path(a).is_file()):
-        Path(corpus_dir).mkdir(parents=True, exist_ok=True)
-    if not any(a.startswith("-max_len=") for a in args):
-        args.append("-max_len=4096")
-    atheris.Setup(args, ServeRequestTarget())
-    atheris.Fuzz()
+    fuzz(sys.argv, ServeRequestTarget(), max_len="4096")
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

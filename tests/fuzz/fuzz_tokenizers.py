@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import atheris
+from atheris_run import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -160,15 +160,8 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in ("load", "encode"):
         sys.exit(__doc__)
     target = LoadTarget() if sys.argv[1] == "load" else EncodeTarget()
-    args = [sys.argv[0], *sys.argv[2:]]
-    for corpus_dir in (a for a in args[1:] if not a.startswith("-") and not Path(a).is_file()):
-        Path(corpus_dir).mkdir(parents=True, exist_ok=True)
-    if not any(a.startswith("-max_len=") for a in args):
-        args.append("-max_len=4096")
-    atheris.Setup(args, target)
-    atheris.Fuzz()
+    fuzz([sys.argv[0], *sys.argv[2:]], target, max_len="4096")
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()
