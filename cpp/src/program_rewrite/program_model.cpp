@@ -8,7 +8,9 @@ namespace {
 // Field ids of executorch/schema/program.fbs (a union takes two: type, value).
 namespace program_field {
 constexpr int kExecutionPlan = 1;
-}
+constexpr int kBackendDelegateData = 3;
+constexpr int kSegments = 4;
+}  // namespace program_field
 namespace plan_field {
 constexpr int kName = 0;
 constexpr int kValues = 2;
@@ -21,7 +23,19 @@ constexpr int kNonConstBufferSizes = 8;
 }  // namespace plan_field
 namespace delegate_field {
 constexpr int kId = 0;
-}
+constexpr int kProcessed = 1;
+constexpr int kCompileSpecs = 2;
+}  // namespace delegate_field
+namespace processed_field {  // BackendDelegateDataReference
+constexpr int kLocation = 0;
+constexpr int kIndex = 1;
+constexpr uint8_t kInline = 0;
+constexpr uint8_t kSegment = 1;
+}  // namespace processed_field
+namespace compile_spec_field {
+constexpr int kKey = 0;
+constexpr int kValue = 1;
+}  // namespace compile_spec_field
 namespace tensor_field {
 constexpr int kScalarType = 0;
 constexpr int kSizes = 2;
@@ -162,7 +176,34 @@ Instruction read_instruction(FlatbufferReader& r, uint32_t table) {
   return in;
 }
 
-Plan read_plan(FlatbufferReader& r, uint32_t table) {
+// What the runtime's BackendDelegate::Init reads without checking: the id, the
+// processed data's reference (into the program's inline data or segments,
+// counted by `inline_count` / `segment_count`) and each compile spec's key
+// and value.
+bool delegate_readable(FlatbufferReader& r, uint32_t delegate, uint32_t inline_count,
+                       uint32_t segment_count) {
+  if (r.field(delegate, delegate_field::kId) == 0) return false;
+  const uint32_t processed = r.reference(delegate, delegate_field::kProcessed);
+  if (processed == 0 || r.field(delegate, delegate_field::kCompileSpecs) == 0) return false;
+  const auto location = r.scalar<uint8_t>(processed, processed_field::kLocation);
+  const auto index = r.scalar<uint32_t>(processed, processed_field::kIndex);
+  if (location == processed_field::kInline
+          ? index >= inline_count
+          : location != processed_field::kSegment || index >= segment_count) {
+    return false;
+  }
+  const auto specs = r.vector(delegate, delegate_field::kCompileSpecs, 4);
+  for (uint32_t i = 0; i < specs.length && !r.failed(); ++i) {
+    const uint32_t spec = r.table_at(specs, i);
+    if (r.field(spec, compile_spec_field::kKey) == 0 ||
+        r.field(spec, compile_spec_field::kValue) == 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Plan read_plan(FlatbufferReader& r, uint32_t table, uint32_t inline_count, uint32_t segment_count) {
   Plan plan;
   plan.fields_present = true;
   for (int field :
@@ -171,8 +212,8 @@ Plan read_plan(FlatbufferReader& r, uint32_t table) {
   }
   const auto delegates = r.vector(table, plan_field::kDelegates, 4);
   for (uint32_t i = 0; i < delegates.length && !r.failed(); ++i) {
-    plan.fields_present =
-        plan.fields_present && r.field(r.table_at(delegates, i), delegate_field::kId) != 0;
+    plan.fields_present = plan.fields_present && delegate_readable(r, r.table_at(delegates, i),
+                                                                   inline_count, segment_count);
   }
   plan.name = std::string(r.string(table, plan_field::kName));
   const auto values = r.vector(table, plan_field::kValues, 4);
@@ -229,10 +270,12 @@ std::optional<std::vector<Plan>> read_plans(const uint8_t* data, size_t size) {
   FlatbufferReader r(data, size);
   const uint32_t program = r.root();
   const auto plans = r.vector(program, program_field::kExecutionPlan, 4);
+  const uint32_t inline_count = r.vector(program, program_field::kBackendDelegateData, 4).length;
+  const uint32_t segment_count = r.vector(program, program_field::kSegments, 4).length;
   std::vector<Plan> out;
   out.reserve(plans.length);
   for (uint32_t i = 0; i < plans.length && !r.failed(); ++i) {
-    out.push_back(read_plan(r, r.table_at(plans, i)));
+    out.push_back(read_plan(r, r.table_at(plans, i), inline_count, segment_count));
   }
   if (r.failed()) return std::nullopt;
   return out;

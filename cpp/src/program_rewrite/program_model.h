@@ -81,8 +81,9 @@ struct Plan {
   // non_const_buffer_sizes: the planned memory the runtime allocates when the
   // method loads (entry 0 is reserved and 0).
   std::vector<int64_t> planned_buffer_sizes;
-  // The fields the runtime's MethodMeta reads without checking they exist:
-  // name, values, inputs, outputs and each delegate's id.
+  // The fields the runtime reads without checking they exist: name, values,
+  // inputs, outputs, and each delegate's id, processed data (a reference
+  // that resolves) and compile specs.
   bool fields_present = false;
 };
 
