@@ -45,6 +45,11 @@ extension Models {
       try runner.generate(prompt, fast)
       #expect(runner.generatedTokens == expected)
       fast.temperature = 0.5
+      try fast.validate()  // sampling speculates too, with the same distribution
+      runner.reset()
+      try runner.generate(prompt, fast)
+      #expect(runner.generatedTokens.count == 40)
+      fast.grammar = "{\"type\": \"string\"}"  // a grammar follows accepted tokens only
       #expect(throws: ExecuTorchLLMError.self) { try fast.validate() }
     }
 
