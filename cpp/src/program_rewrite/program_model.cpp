@@ -10,7 +10,16 @@ namespace program_field {
 constexpr int kExecutionPlan = 1;
 constexpr int kBackendDelegateData = 3;
 constexpr int kSegments = 4;
+constexpr int kNamedData = 7;
 }  // namespace program_field
+namespace segment_field {  // DataSegment
+constexpr int kSize = 1;
+}  // namespace segment_field
+namespace named_data_field {
+constexpr int kKey = 0;
+constexpr int kSegmentIndex = 1;
+}  // namespace named_data_field
+constexpr int kInlineData = 0;  // BackendDelegateInlineData.data
 namespace plan_field {
 constexpr int kName = 0;
 constexpr int kValues = 2;
@@ -247,6 +256,11 @@ Plan read_plan(FlatbufferReader& r, uint32_t table, uint32_t inline_count, uint3
   return plan;
 }
 
+bool is_program(const uint8_t* data, size_t size) {
+  // A program starts with the root offset and the "ET??" identifier.
+  return data != nullptr && size >= 8 && data[4] == 'E' && data[5] == 'T';
+}
+
 }  // namespace
 
 bool TensorValue::contiguous() const {
@@ -264,9 +278,44 @@ bool TensorValue::overlaps(const TensorValue& other) const {
          other.memory_offset < memory_offset + nbytes;
 }
 
+std::optional<ProgramData> read_program_data(const uint8_t* data, size_t size) {
+  if (!is_program(data, size)) return std::nullopt;
+  FlatbufferReader r(data, size);
+  const uint32_t program = r.root();
+  ProgramData out;
+  const auto segments = r.vector(program, program_field::kSegments, 4);
+  const auto named = r.vector(program, program_field::kNamedData, 4);
+  for (uint32_t i = 0; i < named.length && !r.failed(); ++i) {
+    const uint32_t entry = r.table_at(named, i);
+    const auto index = r.scalar<uint32_t>(entry, named_data_field::kSegmentIndex);
+    if (index >= segments.length) continue;  // the runtime refuses it when asked for the key
+    out.named_data_sizes[std::string(r.string(entry, named_data_field::kKey))] =
+        r.scalar<uint64_t>(r.table_at(segments, index), segment_field::kSize);
+  }
+  const auto inline_data = r.vector(program, program_field::kBackendDelegateData, 4);
+  const auto plans = r.vector(program, program_field::kExecutionPlan, 4);
+  for (uint32_t i = 0; i < plans.length && !r.failed(); ++i) {
+    const auto delegates = r.vector(r.table_at(plans, i), plan_field::kDelegates, 4);
+    for (uint32_t j = 0; j < delegates.length && !r.failed(); ++j) {
+      const uint32_t delegate = r.table_at(delegates, j);
+      const uint32_t processed = r.reference(delegate, delegate_field::kProcessed);
+      if (processed == 0 ||
+          r.scalar<uint8_t>(processed, processed_field::kLocation) != processed_field::kInline) {
+        continue;
+      }
+      const auto index = r.scalar<uint32_t>(processed, processed_field::kIndex);
+      if (index >= inline_data.length) continue;  // read_plans' checks refuse it
+      const auto bytes = r.vector(r.table_at(inline_data, index), kInlineData, 1);
+      out.inline_payloads.push_back(
+          {std::string(r.string(delegate, delegate_field::kId)), bytes.start, bytes.length});
+    }
+  }
+  if (r.failed()) return std::nullopt;
+  return out;
+}
+
 std::optional<std::vector<Plan>> read_plans(const uint8_t* data, size_t size) {
-  // A program starts with the root offset and the "ET??" identifier.
-  if (data == nullptr || size < 8 || data[4] != 'E' || data[5] != 'T') return std::nullopt;
+  if (!is_program(data, size)) return std::nullopt;
   FlatbufferReader r(data, size);
   const uint32_t program = r.root();
   const auto plans = r.vector(program, program_field::kExecutionPlan, 4);

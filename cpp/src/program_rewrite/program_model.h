@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace et_llm::program_rewrite {
@@ -86,6 +87,23 @@ struct Plan {
   // that resolves) and compile specs.
   bool fields_present = false;
 };
+
+// A delegate's payload kept inside the program flatbuffer (not in a segment).
+struct InlinePayload {
+  std::string backend_id;
+  uint32_t start = 0;  // position in the program buffer
+  uint32_t length = 0;
+};
+
+// What delegate payloads refer to outside themselves: the byte size of each
+// named data blob the program stores in its segments, and the inline payloads.
+struct ProgramData {
+  std::unordered_map<std::string, uint64_t> named_data_sizes;
+  std::vector<InlinePayload> inline_payloads;
+};
+
+// nullopt when the buffer is not a well-formed program flatbuffer.
+std::optional<ProgramData> read_program_data(const uint8_t* data, size_t size);
 
 // Reads every execution plan; nullopt when the buffer is not a well-formed
 // program flatbuffer (a rewrite then leaves it alone and the runtime reports).

@@ -11,7 +11,9 @@
 #include "kernels/rewrite_kernels.h"
 #include "program_rewrite/kernel_substitution.h"
 #include "program_rewrite/program_checks.h"
+#include "program_rewrite/program_model.h"
 #include "program_rewrite/program_rewrites.h"
+#include "program_rewrite/xnnpack_payload_check.h"
 
 namespace et_llm::program_rewrite {
 namespace {
@@ -50,13 +52,35 @@ bool rewriting_enabled() {
 Result<FreeableBuffer> RewritingDataLoader::load(size_t offset, size_t size,
                                                  const SegmentInfo& segment_info) const {
   auto loaded = inner_->load(offset, size, segment_info);
-  // The runtime reads the program flatbuffer from offset 0 (first its header,
-  // then the whole of it); only the whole one parses.
-  if (!loaded.ok() || offset != 0 || segment_info.segment_type != SegmentInfo::Type::Program ||
-      loaded->size() > kMaxRewrittenBytes) {
+  if (!loaded.ok()) return loaded;
+  const auto* data = static_cast<const uint8_t*>(loaded->data());
+  if (segment_info.segment_type == SegmentInfo::Type::Backend) {
+    if (segment_info.descriptor == nullptr || segment_info.descriptor != kXnnpackBackendId) {
+      return loaded;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!xnnpack_payload_consistent(data, loaded->size(), named_data_sizes_)) {
+      loaded->Free();
+      return executorch::runtime::Error::InvalidProgram;
+    }
     return loaded;
   }
-  const auto* data = static_cast<const uint8_t*>(loaded->data());
+  // The runtime reads the program flatbuffer from offset 0 (first its header,
+  // then the whole of it); only the whole one parses.
+  if (offset != 0 || segment_info.segment_type != SegmentInfo::Type::Program) return loaded;
+  if (auto program = read_program_data(data, loaded->size())) {
+    for (const InlinePayload& payload : program->inline_payloads) {
+      if (payload.backend_id == kXnnpackBackendId &&
+          !xnnpack_payload_consistent(data + payload.start, payload.length,
+                                      program->named_data_sizes)) {
+        loaded->Free();
+        return executorch::runtime::Error::InvalidProgram;
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    named_data_sizes_ = std::move(program->named_data_sizes);
+  }
+  if (loaded->size() > kMaxRewrittenBytes) return loaded;
   auto plans = read_plans(data, loaded->size());
   if (!plans) return loaded;
   // Indices first: the kind check reads the values they name.
