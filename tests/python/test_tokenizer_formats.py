@@ -9,13 +9,9 @@ The tokenizer files come from ``tests.fixtures.tokenizer_formats.build`` (cached
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sentencepiece as spm
@@ -30,6 +26,7 @@ from tokenizers import Tokenizer as HFTokenizer
 import et_llm
 from tests.fixtures.tokenizer_fixture import CORPUS
 from tests.fixtures.tokenizer_formats.build import Artifacts, artifacts, tiktoken_ranks
+from tests.python.atheris_harness import run_harness
 from tests.python.conftest import greedy_config
 
 EXTRA_TEXTS = [
@@ -603,33 +600,13 @@ def test_runner_with_python_tokenizer(model_path, tokenizer_path, hf_tokenizer):
 
 # --- fuzzing ------------------------------------------------------------------------------
 
-FUZZ_HARNESS = Path(__file__).resolve().parents[1] / "fuzz" / "fuzz_tokenizers.py"
-
 
 @pytest.mark.parametrize(("target", "runs"), [("load", 1500), ("encode", 3000)])
 def test_fuzz_short_run(tmp_path, target, runs):
     pytest.importorskip("atheris")
-    import resource
-
-    # libFuzzer's RSS is the process's peak, and Linux carries a parent's peak into a
-    # child across fork and exec: this test process's own (models loaded by other tests)
-    # would count as the harness's. Its default 2 GiB budget is therefore on top of that.
-    inherited_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(FUZZ_HARNESS),
-            target,
-            str(tmp_path / "corpus"),
-            f"-runs={runs}",
-            "-seed=1",
-            f"-artifact_prefix={tmp_path}/",
-            f"-rss_limit_mb={inherited_mb + 2048}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "ET_LLM_FUZZ_TMPDIR": str(tmp_path)},
+    args = [target, str(tmp_path / "corpus"), f"-runs={runs}"]
+    result = run_harness(
+        "fuzz_tokenizers.py", args, tmp_path, {"ET_LLM_FUZZ_TMPDIR": str(tmp_path)}
     )
     assert result.returncode == 0, result.stderr[-4000:]
 
