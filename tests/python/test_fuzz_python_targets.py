@@ -12,16 +12,15 @@ import pytest
 from tests.python.atheris_harness import FUZZ, run_harness
 
 # Mutations per target after its corpus: each runs a few ms to a few tens of ms.
-RUNS = {"chat_template": 2000, "serve_request": 1000, "grammar": 300}
+RUNS = {"chat_template": 2000, "serve_request": 1000, "grammar": 300, "gguf_tokenizer": 2000}
 
 
 @pytest.mark.parametrize("target", sorted(RUNS))
 def test_python_fuzz_target_short_run(tmp_path: Path, fixture_dir: Path, target: str) -> None:
     pytest.importorskip("atheris")
-    if target == "grammar":
-        pytest.importorskip("llguidance")
+    pytest.importorskip({"grammar": "llguidance", "gguf_tokenizer": "gguf"}.get(target, "atheris"))
     script = f"fuzz_{target}.py"
-    env = {"ET_LLM_FIXTURES_DIR": str(fixture_dir)}
+    env = {"ET_LLM_FIXTURES_DIR": str(fixture_dir), "ET_LLM_FUZZ_TMPDIR": str(tmp_path)}
     corpus = [str(tmp_path / "corpus"), str(FUZZ / "corpus" / target)]
     result = run_harness(script, [*corpus, f"-runs={RUNS[target]}"], tmp_path, env)
     assert result.returncode == 0, result.stderr[-4000:]

@@ -19,16 +19,61 @@ import json
 from pathlib import Path
 from typing import Any
 
+from et_llm.models.gguf_layout import GGUFError, check_gguf_layout
 from et_llm.models.log import log
 
 CONTROL = 3  # llama.cpp's token type for special (control) tokens
+# llama.cpp's token types (SentencePiece's): normal, unknown, control, user-defined, unused, byte.
+TOKEN_TYPES = range(1, 7)
 
 
 def read_gguf_fields(gguf_path: Path) -> dict[str, Any]:
     """Every metadata field of the GGUF except the per-tensor data, as Python values."""
     from gguf import GGUFReader
 
-    return {name: field.contents() for name, field in GGUFReader(gguf_path).fields.items()}
+    check_gguf_layout(gguf_path)
+    try:
+        return {name: field.contents() for name, field in GGUFReader(gguf_path).fields.items()}
+    except Exception as error:
+        # gguf's reader raises whatever a corrupt header provokes (ValueError, IndexError,
+        # KeyError, numpy's and struct's errors): one type for all of them.
+        raise GGUFError(
+            f"{gguf_path}: not a readable GGUF ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _list_of(fields: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> list[Any]:
+    value = fields.get(key)
+    if not isinstance(value, list) or not all(isinstance(item, kind) for item in value):
+        raise GGUFError(f"the GGUF's {key} is missing or not a list of {kind}")
+    return value
+
+
+def tokenizer_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` after checking what the tokenizer rebuild reads: tokens (strings), their
+    scores and types (one each, types llama.cpp's), merges, special ids inside the vocabulary,
+    and the chat template's and flags' types."""
+    tokens = _list_of(fields, "tokenizer.ggml.tokens", str)
+    if not tokens:
+        raise GGUFError("the GGUF's vocabulary is empty")
+    for key, kind in (("scores", (int, float)), ("token_type", int)):
+        name = f"tokenizer.ggml.{key}"
+        if name in fields and len(_list_of(fields, name, kind)) != len(tokens):
+            raise GGUFError(f"the GGUF has {len(tokens)} tokens but not as many {key}")
+    if any(kind not in TOKEN_TYPES for kind in fields.get("tokenizer.ggml.token_type", [])):
+        raise GGUFError("a GGUF token type is not one of llama.cpp's (1-6)")
+    if "tokenizer.ggml.merges" in fields:
+        _list_of(fields, "tokenizer.ggml.merges", str)
+    for key in ("bos", "eos", "unknown", "padding"):
+        value = fields.get(f"tokenizer.ggml.{key}_token_id")
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < len(tokens)
+        ):
+            raise GGUFError(f"the GGUF's {key} id {value!r} is not a token id")
+    for key, kind in (("tokenizer.chat_template", str), ("tokenizer.ggml.add_bos_token", bool)):
+        if key in fields and not isinstance(fields[key], kind):
+            raise GGUFError(f"the GGUF's {key} is not a {kind.__name__}")
+    return fields
 
 
 def special_ids(fields: dict[str, Any]) -> dict[str, int]:
@@ -44,6 +89,8 @@ def _sentencepiece_model(fields: dict[str, Any], path: Path) -> None:
     from sentencepiece import sentencepiece_model_pb2 as sp_model
 
     tokens = list(fields["tokenizer.ggml.tokens"])
+    if "tokenizer.ggml.scores" not in fields or "tokenizer.ggml.token_type" not in fields:
+        raise GGUFError("a SentencePiece GGUF needs token scores and types")
     scores = [float(score) for score in fields["tokenizer.ggml.scores"]]
     types = [int(kind) for kind in fields["tokenizer.ggml.token_type"]]
     ids = special_ids(fields)
@@ -92,13 +139,15 @@ def _byte_level_bpe_tokenizer(fields: dict[str, Any], out_dir: Path) -> None:
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
 
     tokens = list(fields["tokenizer.ggml.tokens"])
-    types = [int(kind) for kind in fields["tokenizer.ggml.token_type"]]
+    types = [int(kind) for kind in fields.get("tokenizer.ggml.token_type", [1] * len(tokens))]
     vocab = {token: index for index, token in enumerate(tokens)}
     if len(vocab) != len(tokens):
-        raise RuntimeError("the GGUF vocabulary has duplicate tokens")
-    merges = [tuple(merge.split(" ")) for merge in fields["tokenizer.ggml.merges"]]
-    if any(len(merge) != 2 for merge in merges):
-        raise RuntimeError("a GGUF merge is not a pair")
+        raise GGUFError("the GGUF vocabulary has duplicate tokens")
+    merges = [tuple(merge.split(" ")) for merge in fields.get("tokenizer.ggml.merges", [])]
+    for merge in merges:
+        # BPE merges two tokens of the vocabulary into a third.
+        if len(merge) != 2 or not all(part in vocab for part in (*merge, "".join(merge))):
+            raise GGUFError(f"the GGUF merge {' '.join(merge)!r} is not a pair of tokens")
     tokenizer = Tokenizer(
         models.BPE(vocab=vocab, merges=merges, unk_token=None, fuse_unk=False, byte_fallback=False)
     )
@@ -155,7 +204,7 @@ def _transformers_tokenizer(gguf_path: Path, out_dir: Path) -> None:
 def build_tokenizer(gguf_path: Path, out_dir: Path) -> dict[str, Any]:
     """Write tokenizer.json and tokenizer_config.json (with the GGUF's chat template, if any,
     and its BOS/EOS) into `out_dir`; returns the GGUF facts the later steps need."""
-    fields = read_gguf_fields(gguf_path)
+    fields = tokenizer_fields(read_gguf_fields(gguf_path))
     kind = fields.get("tokenizer.ggml.model")
     pre = fields.get("tokenizer.ggml.pre")
     size = len(fields["tokenizer.ggml.tokens"])
