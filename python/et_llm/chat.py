@@ -73,12 +73,15 @@ class ChatTemplate:
         except Error:
             raise  # the template's raise_exception()
         # A template is a program: on messages it does not expect (a number where it adds
-        # strings, a missing key it indexes) it fails as Python code does.
+        # strings, a missing key it indexes) it fails as Python code does. NameError: jinja2
+        # writes a literal too large for a float (1E999) into its Python code as `inf`, which
+        # that code then cannot find.
         except (
             jinja2.TemplateError,
             ArithmeticError,
             AttributeError,
             LookupError,
+            NameError,
             RecursionError,
             TypeError,
             ValueError,
